@@ -1,0 +1,89 @@
+"""Set up and run the course with one command (needs only Python 3.10+).
+
+    python3 course.py lab        install what is needed, open JupyterLab at the welcome notebook
+    python3 course.py test       install what is needed, run the whole test suite
+    python3 course.py execute [NOTEBOOK ...]   re-execute notebooks in place (default: all)
+    python3 course.py figures    regenerate every diagram in figures/
+
+Everything is installed into .venv/ inside the course folder, once; later runs reuse it and
+reinstall only when requirements.txt or pyproject.toml change. Extra arguments after `lab`
+go to JupyterLab, after `test` to pytest.
+"""
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / "rnncourse-installed.sha256"
+WELCOME = "notebooks/00_welcome.ipynb"
+TEST_TIMEOUT = int(os.environ.get("RNNCOURSE_TEST_TIMEOUT", "2400"))  # whole run, seconds
+NOTEBOOK_TIMEOUT = 300  # one notebook's whole execution, seconds
+
+
+def venv_python():
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def install():
+    """Create .venv and install requirements.txt plus the rnncourse package (editable) into it."""
+    if sys.version_info < (3, 10):
+        sys.exit(f"expected Python 3.10 or newer, got {sys.version.split()[0]}: install a newer Python")
+    if not venv_python().exists():
+        print("Creating .venv ...", flush=True)
+        venv.create(VENV, with_pip=True)
+    wanted = hashlib.sha256((ROOT / "requirements.txt").read_bytes() + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    print("Installing the course's packages into .venv (first run: about a minute) ...", flush=True)
+    subprocess.run([str(venv_python()), "-m", "pip", "install", "--disable-pip-version-check", "-q",
+                    "-r", str(ROOT / "requirements.txt"), "-e", str(ROOT)], check=True)
+    STAMP.write_text(wanted)
+
+
+def run(args, timeout=None):
+    """Run a command from the course folder; on timeout stop it and everything it started."""
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    process = subprocess.Popen(args, cwd=ROOT, env=env, start_new_session=(os.name != "nt"))
+    try:
+        return process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        print(f"\nStopped after {timeout} s: expected the run to finish sooner (a hung kernel?).", flush=True)
+        if os.name == "nt":
+            process.kill()
+        else:
+            os.killpg(process.pid, signal.SIGKILL)
+        return 124
+    except KeyboardInterrupt:
+        process.terminate()
+        return 130
+
+
+def main(argv):
+    command, rest = (argv[0], argv[1:]) if argv else ("help", [])
+    if command not in ("lab", "test", "execute", "figures"):
+        print(__doc__)
+        return 0 if command in ("help", "-h", "--help") else 2
+    install()
+    python = str(venv_python())
+    if command == "lab":
+        # Token authentication stays on (JupyterLab's default); the server listens on localhost only.
+        return run([python, "-m", "jupyterlab", "--ip=127.0.0.1", WELCOME, *rest])
+    if command == "test":
+        return run([python, "-m", "pytest", *rest], timeout=TEST_TIMEOUT)
+    if command == "figures":
+        return run([python, "-m", "rnncourse", "figures"])
+    notebooks = rest or sorted(str(p.relative_to(ROOT)) for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    for notebook in notebooks:
+        code = run([python, "-m", "rnncourse", "execute", notebook], timeout=NOTEBOOK_TIMEOUT)
+        if code:
+            return code
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
