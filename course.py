@@ -45,6 +45,12 @@ def install():
     STAMP.write_text(wanted)
 
 
+def lab_arguments(python):
+    """JupyterLab on localhost with its token kept on, rooted at the course, opening the welcome notebook."""
+    return [python, "-m", "jupyterlab", "--ip=127.0.0.1", f"--ServerApp.root_dir={ROOT}",
+            f"--LabApp.default_url=/lab/tree/{WELCOME}"]
+
+
 def run(args, timeout=None):
     """Run a command from the course folder; on timeout stop it and everything it started."""
     env = dict(os.environ, PYTHONHASHSEED="0")
@@ -71,8 +77,7 @@ def main(argv):
     install()
     python = str(venv_python())
     if command == "lab":
-        # Token authentication stays on (JupyterLab's default); the server listens on localhost only.
-        return run([python, "-m", "jupyterlab", "--ip=127.0.0.1", WELCOME, *rest])
+        return run([*lab_arguments(python), *rest])
     if command == "test":
         return run([python, "-m", "pytest", *rest], timeout=TEST_TIMEOUT)
     if command == "figures":
