@@ -20,7 +20,7 @@ class Case:
 def first_difference(got, expected, what="the result", rtol=1e-6, atol=1e-9):
     """A sentence describing the first way `got` differs from `expected`, or None if they agree.
 
-    Handles numbers, arrays, strings, tuples/lists (outputs by position) and dicts (by key).
+    Handles numbers, arrays, strings, tuples (outputs by position), lists and dicts (by key).
     """
     if isinstance(expected, dict):
         if not isinstance(got, dict) or set(got) != set(expected):
@@ -30,7 +30,7 @@ def first_difference(got, expected, what="the result", rtol=1e-6, atol=1e-9):
             if found:
                 return found
         return None
-    if isinstance(expected, (tuple, list)) and not _is_numeric(expected):
+    if isinstance(expected, tuple) or (isinstance(expected, list) and not _is_numeric(expected)):
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
             return f"{what}: expected {len(expected)} values, got {_describe(got)}"
         for i, (g, e) in enumerate(zip(got, expected)):
