@@ -99,6 +99,17 @@ def _lds(A, C, Q, R, x0):
     return A, C, _matrix(Q, (n, n), "Q", True), _matrix(R, (m, m), "R", True), _matrix(x0, (n,), "x0")
 
 
+def gaussian_noise(cov, size, rng):
+    """(size, n) draws from N(0, cov) through the Cholesky factor, which (unlike an SVD) is unique,
+    so a seed gives the same numbers with any LAPACK; a singular cov gets a 1e-12 jitter."""
+    n = cov.shape[0]
+    try:
+        factor = np.linalg.cholesky(cov)
+    except np.linalg.LinAlgError:
+        factor = np.linalg.cholesky(cov + 1e-12 * max(np.trace(cov), 1.0) * np.eye(n))
+    return rng.standard_normal((size, n)) @ factor.T
+
+
 def simulate_lds(A, C, Q, R, x0, T, rng=0):
     """Sample a linear dynamical system started at the state x0 (n,).
 
@@ -111,8 +122,8 @@ def simulate_lds(A, C, Q, R, x0, T, rng=0):
     states = np.empty((T, n))
     states[0] = x0
     for t in range(1, T):
-        states[t] = A @ states[t - 1] + rng.multivariate_normal(np.zeros(n), Q)
-    observations = states @ C.T + rng.multivariate_normal(np.zeros(m), R, size=T)   # (T, m)
+        states[t] = A @ states[t - 1] + gaussian_noise(Q, 1, rng)[0]
+    observations = states @ C.T + gaussian_noise(R, T, rng)   # (T, m)
     return states, observations
 
 
