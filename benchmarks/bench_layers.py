@@ -1,0 +1,102 @@
+"""Forward + backward time of rnncourse's RNN, GRU and LSTM, and the ratio to torch.nn.
+
+Batch 32, 25 steps, one-hot inputs of size 65, hidden size 128, in float32 and float64.
+Both sides compute the same gradients (inputs, every parameter). All cases run interleaved,
+REPS times each, and the median is reported, so a slow spell of the machine hits every case.
+
+    PYTHONPATH=src python3 benchmarks/bench_layers.py
+"""
+import os
+import statistics
+import time
+
+import numpy as np
+
+from rnncourse.gru import GRU
+from rnncourse.lstm import LSTM
+from rnncourse.rnn import RNN
+
+B, T, D, H = 32, 25, 65, 128
+REPS = 15
+LAYERS = {"RNN": RNN, "GRU": GRU, "LSTM": LSTM}
+
+
+def numpy_threads():
+    """numpy's BLAS thread count and where it was read: threadpoolctl, an environment variable
+    that caps it, or else os.cpu_count() (OpenBLAS's default)."""
+    try:
+        from threadpoolctl import threadpool_info
+        counts = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+        if counts:
+            return max(counts), "threadpoolctl"
+    except ImportError:
+        pass
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        if os.environ.get(name, "").isdigit():
+            return int(os.environ[name]), name
+    return os.cpu_count(), "os.cpu_count()"
+
+
+def numpy_case(layer, x, g):
+    def run():
+        layer.forward(x)
+        layer.backward(g)
+    return run
+
+
+def torch_case(torch, module, x, g):
+    x = torch.from_numpy(x).requires_grad_(True)
+    g = torch.from_numpy(g)
+
+    def run():
+        module.zero_grad(set_to_none=True)
+        x.grad = None
+        outputs, _ = module(x)
+        outputs.backward(g)
+    return run
+
+
+def main():
+    try:
+        import torch
+        from rnncourse.interop import to_torch
+    except ImportError:
+        torch = None
+    threads, source = numpy_threads()
+    rng = np.random.default_rng(0)
+    one_hot = np.eye(D)[rng.integers(0, D, size=(B, T))]  # (B, T, D)
+    grad = rng.standard_normal((B, T, H))  # (B, T, H)
+    cases = {}
+    for name, cls in LAYERS.items():
+        for dtype in (np.float32, np.float64):
+            layer, x, g = cls(D, H, dtype=dtype), one_hot.astype(dtype), grad.astype(dtype)
+            cases[name, dtype.__name__, "numpy"] = numpy_case(layer, x, g)
+            if torch is not None:
+                cases[name, dtype.__name__, "torch"] = torch_case(torch, to_torch(layer), x, g)
+    print(f"B={B} T={T} D={D} (one-hot) H={H}; {REPS} interleaved repetitions, median; "
+          f"numpy {np.__version__}, {threads} threads ({source})")
+    if torch is None:
+        print("PyTorch not installed (pip install torch==2.13.0): numpy times only")
+    else:
+        torch.set_num_threads(threads)
+        print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    times = {case: [] for case in cases}
+    for run in cases.values():  # warm up
+        run()
+    for _ in range(REPS):
+        for case, run in cases.items():
+            start = time.perf_counter()
+            run()
+            times[case].append(time.perf_counter() - start)
+    median_ms = {case: 1e3 * statistics.median(t) for case, t in times.items()}
+    print(f"{'layer':6} {'dtype':8} {'numpy ms':>9} {'torch ms':>9} {'ratio':>6}")
+    for name in LAYERS:
+        for dtype in ("float32", "float64"):
+            ours = median_ms[name, dtype, "numpy"]
+            theirs = median_ms.get((name, dtype, "torch"))
+            torch_part = f"{theirs:9.2f} {ours / theirs:6.2f}" if theirs else f"{'-':>9} {'-':>6}"
+            print(f"{name:6} {dtype:8} {ours:9.2f} {torch_part}")
+
+
+if __name__ == "__main__":
+    main()

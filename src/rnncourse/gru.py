@@ -1,0 +1,115 @@
+"""Gated recurrent unit, with PyTorch's equations and gate order r, z, n.
+
+    r = σ(x W_xr + h W_hr + b_r)                 reset gate
+    z = σ(x W_xz + h W_hz + b_z)                 update gate
+    n = tanh(x W_xn + b_n + r ⊙ (h W_hn + b_hn))  candidate
+    h' = (1 - z) ⊙ n + z ⊙ h
+
+The three gates sit side by side in the columns: W_xh (D, 3H), W_hh (H, 3H), b_h (3H,).
+b_h is the input-side bias (for r and z it also carries PyTorch's hidden-side bias, since the
+two are only ever added); b_hn (H,) is the hidden-side bias of n, which sits inside the
+reset product and so cannot be merged. Other texts put the reset gate before the product
+with W_hn, or swap the roles of z and 1 - z; the results differ, so check which one you read.
+"""
+import numpy as np
+
+from .rnn import RecurrentLayer, check_step_inputs, sigmoid
+from .validation import check_gradient
+
+
+def gru_cell(xw, hw, h_prev, b_hn):
+    """The elementwise part of a step, given xw = x W_xh + b_h (B, 3H) and hw = h_prev W_hh (B, 3H).
+
+    Returns r, z, n, hn = h_prev W_hn + b_hn, and h, each (B, H).
+    """
+    H = h_prev.shape[1]
+    rz = sigmoid(xw[:, :2 * H] + hw[:, :2 * H])  # (B, 2H) r and z together
+    r, z = rz[:, :H], rz[:, H:]
+    hn = hw[:, 2 * H:] + b_hn
+    n = np.tanh(xw[:, 2 * H:] + r * hn)
+    h = n + z * (h_prev - n)  # = (1 - z) n + z h_prev
+    return r, z, n, hn, h
+
+
+def gru_cell_backward(dh, r, z, n, hn, h_prev):
+    """Backward of gru_cell: dh (B, H) -> d_xw (B, 3H), d_hw (B, 3H) and dh * z, the part of
+    dh_prev that skips the matrix product (dh_prev = dh * z + d_hw W_hh^T)."""
+    da_n = dh * (1 - z) * (1 - n * n)  # through h = (1-z) n + z h_prev, then tanh
+    da_r = da_n * hn * r * (1 - r)  # through r ⊙ hn, then σ
+    da_z = dh * (h_prev - n) * z * (1 - z)
+    d_xw = np.concatenate([da_r, da_z, da_n], axis=1)
+    d_hw = np.concatenate([da_r, da_z, da_n * r], axis=1)
+    return d_xw, d_hw, dh * z
+
+
+def gru_step_forward(x, h_prev, params):
+    """One GRU step.
+
+    x: (B, D); h_prev: (B, H); params: W_xh (D, 3H), W_hh (H, 3H), b_h (3H,), b_hn (H,).
+    Returns h (B, H) and the cache for gru_step_backward.
+    """
+    W_xh, W_hh = params["W_xh"], params["W_hh"]
+    check_step_inputs(x, h_prev, W_xh, W_hh)
+    r, z, n, hn, h = gru_cell(x @ W_xh + params["b_h"], h_prev @ W_hh, h_prev, params["b_hn"])
+    return h, (x, h_prev, r, z, n, hn, W_xh, W_hh)
+
+
+def gru_step_backward(dh, cache):
+    """Gradients of one GRU step.
+
+    dh: (B, H). Returns dx (B, D), dh_prev (B, H) and
+    dparams {W_xh (D, 3H), W_hh (H, 3H), b_h (3H,), b_hn (H,)}.
+    """
+    x, h_prev, r, z, n, hn, W_xh, W_hh = cache
+    check_gradient(dh, h_prev.shape, "dh")
+    d_xw, d_hw, dh_skip = gru_cell_backward(dh, r, z, n, hn, h_prev)
+    H = h_prev.shape[1]
+    dparams = {"W_xh": x.T @ d_xw, "W_hh": h_prev.T @ d_hw,
+               "b_h": d_xw.sum(axis=0), "b_hn": d_hw[:, 2 * H:].sum(axis=0)}
+    return d_xw @ W_xh.T, dh_skip + d_hw @ W_hh.T, dparams
+
+
+class GRU(RecurrentLayer):
+    """GRU over a sequence, as torch.nn.GRU (see the module docstring for the equations).
+
+    params: W_xh (D, 3H), W_hh (H, 3H), b_h (3H,), b_hn (H,).
+    After forward, `gates` holds {"r", "z", "n"}, each (B, T, H).
+    """
+
+    def __init__(self, input_size, hidden_size, rng=0, dtype=np.float64):
+        H = hidden_size
+        shapes = {"W_xh": (input_size, 3 * H), "W_hh": (H, 3 * H), "b_h": (3 * H,), "b_hn": (H,)}
+        super().__init__(input_size, hidden_size, shapes, rng, dtype)
+        self.gates = None
+
+    def _forward(self, x, h0):
+        (B, T, D), H = x.shape, self.hidden_size
+        W_hh, b_hn = self.params["W_hh"], self.params["b_hn"]
+        xw = (x.reshape(B * T, D) @ self.params["W_xh"]).reshape(B, T, 3 * H)  # input part of every step
+        xw += self.params["b_h"]
+        r, z, n, hn, hs = (np.empty((B, T, H), self.dtype) for _ in range(5))
+        h = h0
+        for t in range(T):
+            r[:, t], z[:, t], n[:, t], hn[:, t], h = gru_cell(xw[:, t], h @ W_hh, h, b_hn)  # (B, H) each
+            hs[:, t] = h
+        self.gates = {"r": r, "z": z, "n": n}
+        self.hidden_states, self._cache = hs, (x, h0, hn)
+        return hs, h
+
+    def _backward(self, d_outputs, dh):
+        x, h0, hn = self._cache
+        r, z, n, hs = self.gates["r"], self.gates["z"], self.gates["n"], self.hidden_states
+        (B, T, D), H = x.shape, self.hidden_size
+        h_prev = np.concatenate([h0[:, None], hs[:, :-1]], axis=1)  # (B, T, H) h<t-1> for every t
+        d_xw, d_hw = np.empty((B, T, 3 * H), self.dtype), np.empty((B, T, 3 * H), self.dtype)
+        W_hh_T = self.params["W_hh"].T
+        for t in reversed(range(T)):
+            d_xw[:, t], d_hw[:, t], dh_skip = gru_cell_backward(
+                dh + d_outputs[:, t], r[:, t], z[:, t], n[:, t], hn[:, t], h_prev[:, t])
+            dh = dh_skip + d_hw[:, t] @ W_hh_T  # (B, H) flows to step t-1
+        d_xw, d_hw = d_xw.reshape(B * T, 3 * H), d_hw.reshape(B * T, 3 * H)
+        self.grads["W_xh"] = x.reshape(B * T, D).T @ d_xw
+        self.grads["W_hh"] = h_prev.reshape(B * T, H).T @ d_hw
+        self.grads["b_h"] = d_xw.sum(axis=0)
+        self.grads["b_hn"] = d_hw[:, 2 * H:].sum(axis=0)
+        return (d_xw @ self.params["W_xh"].T).reshape(B, T, D), dh

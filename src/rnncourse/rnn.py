@@ -1,0 +1,181 @@
+"""The vanilla (Elman) RNN, plus what every recurrent layer of the course shares.
+
+One step, with row vectors (batch-first, like PyTorch):
+
+    h<t> = f(x<t> W_xh + h<t-1> W_hh + b_h),   f = tanh or relu
+
+`rnn_step_forward` / `rnn_step_backward` do one step plainly; `RNN` runs a whole sequence.
+`RecurrentLayer` (sizes, dtype, checks, zero state) and `sigmoid` are also used by GRU and LSTM.
+"""
+import numbers
+
+import numpy as np
+
+from .init import as_rng, pytorch_default
+from .validation import (as_float_array, check_finite, check_gradient, check_sequence_input,
+                         check_shape, require_forward)
+
+
+def sigmoid(a):
+    """σ(a) = 1 / (1 + exp(-a)). For very negative a, exp(-a) overflows to inf and σ is exactly 0."""
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-a))
+
+
+def relu(a):
+    return np.maximum(a, 0)
+
+
+# name -> (f, f' written in terms of the output h = f(a))
+NONLINEARITIES = {
+    "tanh": (np.tanh, lambda h: 1 - h * h),
+    "relu": (relu, lambda h: h > 0),
+}
+
+
+def _nonlinearity(name):
+    if name not in NONLINEARITIES:
+        raise ValueError(f"nonlinearity: expected one of {sorted(NONLINEARITIES)}, got {name!r}")
+    return NONLINEARITIES[name]
+
+
+def check_step_inputs(x, h_prev, W_xh, W_hh):
+    """Shapes of one step's inputs: x (B, D) and h_prev (B, H) must fit W_xh (D, ·) and W_hh (H, ·)."""
+    check_shape(x, (None, W_xh.shape[0]), "x", ("batch", "features"))
+    check_shape(h_prev, (np.shape(x)[0], W_hh.shape[0]), "h_prev", ("batch", "hidden"))
+
+
+# ----------------------------------------------------------------------------- one step
+
+def rnn_step_forward(x, h_prev, params, nonlinearity="tanh"):
+    """One RNN step.
+
+    x: (B, D); h_prev: (B, H); params: W_xh (D, H), W_hh (H, H), b_h (H,).
+    Returns h (B, H) and the cache for rnn_step_backward.
+    """
+    f, _ = _nonlinearity(nonlinearity)
+    W_xh, W_hh, b_h = params["W_xh"], params["W_hh"], params["b_h"]
+    check_step_inputs(x, h_prev, W_xh, W_hh)
+    h = f(x @ W_xh + h_prev @ W_hh + b_h)  # (B, H)
+    return h, (x, h_prev, h, W_xh, W_hh, nonlinearity)
+
+
+def rnn_step_backward(dh, cache):
+    """Gradients of one RNN step.
+
+    dh: (B, H), the loss gradient with respect to this step's h.
+    Returns dx (B, D), dh_prev (B, H) and dparams {W_xh (D, H), W_hh (H, H), b_h (H,)}.
+    """
+    x, h_prev, h, W_xh, W_hh, nonlinearity = cache
+    _, f_prime = _nonlinearity(nonlinearity)
+    check_gradient(dh, h.shape, "dh")
+    da = dh * f_prime(h)  # gradient of the pre-activation a = x W_xh + h_prev W_hh + b_h
+    dparams = {"W_xh": x.T @ da, "W_hh": h_prev.T @ da, "b_h": da.sum(axis=0)}
+    return da @ W_xh.T, da @ W_hh.T, dparams
+
+
+# ----------------------------------------------------------------------------- shared layer parts
+
+class RecurrentLayer:
+    """Sizes, dtype, parameter set-up and input checks shared by RNN, GRU and LSTM.
+
+    A subclass passes its parameter shapes to __init__ and writes `_forward(x, state0)` and
+    `_backward(d_outputs, d_state)`; forward/backward here check and cast the arguments
+    first, so the subclasses hold only the maths.
+    """
+
+    def __init__(self, input_size, hidden_size, param_shapes, rng=0, dtype=np.float64):
+        for name, size in (("input_size", input_size), ("hidden_size", hidden_size)):
+            if not isinstance(size, numbers.Integral) or isinstance(size, bool) or size < 1:
+                raise ValueError(f"{name}: expected a positive int, got {size!r}")
+        if np.dtype(dtype) not in (np.float32, np.float64):
+            raise TypeError(f"dtype: expected np.float32 or np.float64, got {dtype!r}")
+        self.input_size, self.hidden_size, self.dtype = int(input_size), int(hidden_size), np.dtype(dtype)
+        rng = as_rng(rng)
+        self.params = {name: pytorch_default(shape, hidden_size, rng, self.dtype)
+                       for name, shape in param_shapes.items()}
+        self.grads = {name: np.zeros_like(value) for name, value in self.params.items()}
+        self.hidden_states = None
+        self._cache = None
+
+    def zero_state(self, batch):
+        """The all-zero initial state, (batch, H)."""
+        return np.zeros((batch, self.hidden_size), self.dtype)
+
+    def _check_state(self, state, batch, name):
+        state = as_float_array(state, name)
+        check_shape(state, (batch, self.hidden_size), name, ("batch", "hidden"))
+        check_finite(state, name)
+        return state.astype(self.dtype, copy=False)
+
+    def forward(self, x, state0=None):
+        """Run the layer over a batch of sequences.
+
+        x: (B, T, D); state0: initial state (zeros when None).
+        Returns outputs (B, T, H) (also kept as `hidden_states`) and the final state.
+        """
+        x = check_sequence_input(x, self.input_size).astype(self.dtype, copy=False)
+        batch = x.shape[0]
+        state0 = self.zero_state(batch) if state0 is None else self._check_state(state0, batch, "state0")
+        return self._forward(x, state0)
+
+    def backward(self, d_outputs, d_state=None):
+        """Backpropagate through time; fills `grads` (overwrites).
+
+        d_outputs: (B, T, H) gradient of the outputs (None: zeros);
+        d_state: gradient of the final state (None: zeros).
+        Returns dx (B, T, D) and the gradient of the initial state.
+        """
+        require_forward(self._cache, type(self).__name__)
+        shape = self.hidden_states.shape
+        d_outputs = (np.zeros(shape, self.dtype) if d_outputs is None
+                     else check_gradient(d_outputs, shape, "d_outputs").astype(self.dtype, copy=False))
+        d_state = self.zero_state(shape[0]) if d_state is None else self._check_state(d_state, shape[0], "d_state")
+        return self._backward(d_outputs, d_state)
+
+
+# ----------------------------------------------------------------------------- the layer
+
+class RNN(RecurrentLayer):
+    """Vanilla RNN over a sequence: h<t> = f(x<t> W_xh + h<t-1> W_hh + b_h), as torch.nn.RNN.
+
+    params: W_xh (D, H), W_hh (H, H), b_h (H,) (PyTorch's two biases summed into one).
+    """
+
+    def __init__(self, input_size, hidden_size, nonlinearity="tanh", rng=0, dtype=np.float64):
+        _nonlinearity(nonlinearity)  # fail early on an unknown name
+        self.nonlinearity = nonlinearity
+        shapes = {"W_xh": (input_size, hidden_size), "W_hh": (hidden_size, hidden_size), "b_h": (hidden_size,)}
+        super().__init__(input_size, hidden_size, shapes, rng, dtype)
+
+    def _forward(self, x, h0):
+        (B, T, D), H = x.shape, self.hidden_size
+        f, _ = NONLINEARITIES[self.nonlinearity]
+        W_hh = self.params["W_hh"]
+        xw = (x.reshape(B * T, D) @ self.params["W_xh"]).reshape(B, T, H)  # input part of every step at once
+        xw += self.params["b_h"]
+        hs = np.empty((B, T, H), self.dtype)
+        h = h0
+        for t in range(T):
+            h = f(xw[:, t] + h @ W_hh)  # (B, H)
+            hs[:, t] = h
+        self.hidden_states, self._cache = hs, (x, h0)
+        return hs, h
+
+    def _backward(self, d_outputs, dh):
+        x, h0 = self._cache
+        hs = self.hidden_states
+        (B, T, D), H = x.shape, self.hidden_size
+        W_xh, W_hh = self.params["W_xh"], self.params["W_hh"]
+        _, f_prime = NONLINEARITIES[self.nonlinearity]
+        slope = f_prime(hs)  # (B, T, H) f'(a<t>) for all steps at once
+        da = np.empty_like(hs)  # gradients of the pre-activations a<t>
+        for t in reversed(range(T)):
+            da[:, t] = (d_outputs[:, t] + dh) * slope[:, t]
+            dh = da[:, t] @ W_hh.T  # (B, H) flows to step t-1
+        h_prev = np.concatenate([h0[:, None], hs[:, :-1]], axis=1)  # (B, T, H) h<t-1> for every t
+        da = da.reshape(B * T, H)
+        self.grads["W_xh"] = x.reshape(B * T, D).T @ da
+        self.grads["W_hh"] = h_prev.reshape(B * T, H).T @ da
+        self.grads["b_h"] = da.sum(axis=0)
+        return (da @ W_xh.T).reshape(B, T, D), dh

@@ -1,0 +1,142 @@
+"""Layers built from other recurrent layers: a bidirectional pair and a stack.
+
+Both behave like a single sequence layer (forward, backward, params, grads), so optimisers,
+clipping and gradient checks need no special case. Their `params` and `grads` are dicts
+rebuilt on each access from the sub-layers' own dicts: the arrays are the sub-layers' arrays
+(not copies), under prefixed names such as "fwd.W_xh" or "1.W_hh".
+"""
+import numpy as np
+
+from .validation import check_gradient, check_sequence_input, require_forward
+
+
+def _merged(prefixed_dicts):
+    """{prefix + "." + name: array} over (prefix, dict) pairs; the arrays themselves, not copies."""
+    return {f"{prefix}.{name}": value for prefix, d in prefixed_dicts for name, value in d.items()}
+
+
+def _per_layer(value, count, name):
+    """None -> [None] * count; otherwise a sequence of `count` entries, one per layer."""
+    if value is None:
+        return [None] * count
+    if not hasattr(value, "__len__") or len(value) != count:
+        got = f"length {len(value)}" if hasattr(value, "__len__") else type(value).__name__
+        raise ValueError(f"{name}: expected one entry per layer ({count}), got {got}")
+    return list(value)
+
+
+class Bidirectional:
+    """Two recurrent layers over one sequence, one reading it forwards and one backwards.
+
+    outputs<t> = [forward_layer's h<t>, backward_layer's h<t>]: (B, T, H_fwd + H_bwd), so every
+    step sees the whole sequence: its past through the first half, its future through the second.
+    States are pairs (state_fwd, state_bwd); the backward layer's final state is the one it
+    reaches after reading x<1>. hidden_size is H_fwd + H_bwd, the width of the outputs.
+    """
+
+    def __init__(self, forward_layer, backward_layer):
+        if forward_layer is backward_layer:
+            raise ValueError("Bidirectional: expected two separate layers, got the same layer twice")
+        if forward_layer.input_size != backward_layer.input_size:
+            raise ValueError(f"Bidirectional: expected layers with the same input_size, got "
+                             f"{forward_layer.input_size} and {backward_layer.input_size}")
+        self.fwd, self.bwd = forward_layer, backward_layer
+        self.input_size = forward_layer.input_size
+        self.hidden_size = forward_layer.hidden_size + backward_layer.hidden_size
+        self.hidden_states = None
+
+    @property
+    def params(self):
+        return _merged([("fwd", self.fwd.params), ("bwd", self.bwd.params)])
+
+    @property
+    def grads(self):
+        return _merged([("fwd", self.fwd.grads), ("bwd", self.bwd.grads)])
+
+    def zero_state(self, batch):
+        return self.fwd.zero_state(batch), self.bwd.zero_state(batch)
+
+    def forward(self, x, state0=None):
+        """x: (B, T, D); state0: None or (state0_fwd, state0_bwd).
+
+        Returns outputs (B, T, H_fwd + H_bwd) and (final_fwd, final_bwd).
+        """
+        x = check_sequence_input(x, self.input_size)
+        s_fwd, s_bwd = _per_layer(state0, 2, "state0")
+        out_fwd, final_fwd = self.fwd.forward(x, s_fwd)
+        out_bwd, final_bwd = self.bwd.forward(x[:, ::-1], s_bwd)  # reads x<T>, ..., x<1>
+        self.hidden_states = np.concatenate([out_fwd, out_bwd[:, ::-1]], axis=2)  # (B, T, H_fwd + H_bwd)
+        return self.hidden_states, (final_fwd, final_bwd)
+
+    def backward(self, d_outputs, d_state=None):
+        """d_outputs: (B, T, H_fwd + H_bwd) or None; d_state: None or (d_final_fwd, d_final_bwd).
+
+        Returns dx (B, T, D) and (d_state0_fwd, d_state0_bwd); fills both layers' grads.
+        """
+        require_forward(self.hidden_states, "Bidirectional")
+        if d_outputs is None:  # only the final states feed the loss
+            d_outputs = np.zeros_like(self.hidden_states)
+        d_outputs = check_gradient(d_outputs, self.hidden_states.shape, "d_outputs")
+        d_fwd, d_bwd = _per_layer(d_state, 2, "d_state")
+        H = self.fwd.hidden_size
+        dx_fwd, d0_fwd = self.fwd.backward(d_outputs[..., :H], d_fwd)
+        dx_bwd, d0_bwd = self.bwd.backward(d_outputs[:, ::-1, H:], d_bwd)  # in the order it read
+        return dx_fwd + dx_bwd[:, ::-1], (d0_fwd, d0_bwd)
+
+
+class Stack:
+    """Recurrent layers on top of each other: the outputs of layer k are the inputs of layer k+1.
+
+    States are lists with one entry per layer (bottom first). After forward, `layer_outputs`
+    holds every layer's outputs, a list of (B, T, H_k) arrays.
+    """
+
+    def __init__(self, layers):
+        self.layers = list(layers)
+        if not self.layers:
+            raise ValueError("Stack: expected at least one layer, got none")
+        for k, (below, above) in enumerate(zip(self.layers, self.layers[1:])):
+            if above.input_size != below.hidden_size:
+                raise ValueError(f"Stack: layer {k + 1} expected input_size = {below.hidden_size} "
+                                 f"(layer {k}'s hidden_size), got {above.input_size}")
+        if len({id(layer) for layer in self.layers}) != len(self.layers):
+            raise ValueError("Stack: expected separate layers, got the same layer more than once")
+        self.input_size, self.hidden_size = self.layers[0].input_size, self.layers[-1].hidden_size
+        self.hidden_states = self.layer_outputs = None
+
+    @property
+    def params(self):
+        return _merged([(str(k), layer.params) for k, layer in enumerate(self.layers)])
+
+    @property
+    def grads(self):
+        return _merged([(str(k), layer.grads) for k, layer in enumerate(self.layers)])
+
+    def zero_state(self, batch):
+        return [layer.zero_state(batch) for layer in self.layers]
+
+    def forward(self, x, state0=None):
+        """x: (B, T, D); state0: None or one initial state (or None) per layer.
+
+        Returns the top layer's outputs (B, T, H_top) and the list of final states.
+        """
+        states = _per_layer(state0, len(self.layers), "state0")
+        self.layer_outputs, finals = [], []
+        for layer, state in zip(self.layers, states):
+            x, final = layer.forward(x, state)  # (B, T, H_k)
+            self.layer_outputs.append(x)
+            finals.append(final)
+        self.hidden_states = x
+        return x, finals
+
+    def backward(self, d_outputs, d_state=None):
+        """d_outputs: (B, T, H_top) or None; d_state: None or one final-state gradient (or None) per layer.
+
+        Returns dx (B, T, D) and the list of initial-state gradients; fills every layer's grads.
+        """
+        require_forward(self.hidden_states, "Stack")
+        d_states = _per_layer(d_state, len(self.layers), "d_state")
+        d_state0 = [None] * len(self.layers)
+        for k in reversed(range(len(self.layers))):
+            d_outputs, d_state0[k] = self.layers[k].backward(d_outputs, d_states[k])  # (B, T, H_k-1)
+        return d_outputs, d_state0
