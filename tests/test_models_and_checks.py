@@ -610,3 +610,28 @@ def test_bidirectional_forward_names_a_backward_half_left_reversed(capsys):
 
     assert "stored back in time order" in verdict(checks.check_bidirectional_forward, not_flipped_back, capsys)
     assert "the last 2 columns must be 0" in verdict(checks.check_bidirectional_forward, halves_swapped, capsys)
+
+
+def test_truncated_bptt_runs_leading_all_padding_chunks_forward_without_an_update():
+    from rnncourse import models, optim
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((4, 6, 2))
+    y = rng.standard_normal((4, 6, 1))
+    mask = np.zeros((4, 6), dtype=bool)
+    mask[:, 4:] = True  # only the last chunk has targets, as in a delayed-recall task
+    model = models.ManyToMany(2, 5, 1, task="regress", rng=0)
+    assert len(model.time_chunks(x, y, mask, k=2)) == 3
+    reference = models.ManyToMany(2, 5, 1, task="regress", rng=0)
+    reference.forward(x[:, :4])
+    expected_state = reference.final_state.copy()
+    loss_ref = reference.loss(x[:, 4:], y[:, 4:], mask[:, 4:], state0=expected_state)
+    history = models.train(model, (x, y, mask), optim.SGD(model.layers, lr=1e-3), steps=1, truncated_bptt=2)
+    assert np.isclose(history[0]["loss"], loss_ref)  # the state reached step 4 through the skipped chunks
+
+
+def test_truncated_bptt_refuses_a_batch_with_no_unmasked_step():
+    from rnncourse import models, optim
+    model = models.ManyToMany(2, 3, 1, task="regress", rng=0)
+    x, y = np.zeros((2, 4, 2)), np.zeros((2, 4, 1))
+    with pytest.raises(ValueError, match="expected at least one unmasked step"):
+        models.train(model, (x, y, np.zeros((2, 4), bool)), optim.SGD(model.layers, lr=0.1), 1, truncated_bptt=2)

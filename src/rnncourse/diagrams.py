@@ -541,7 +541,7 @@ def bptt_paths(steps=4, gradient_norms=None, ax=None):
     """Backpropagation through time: the edges that carry the gradient of the loss at step T
     back from L⟨T⟩ through ŷ⟨T⟩, h⟨T⟩ … h⟨1⟩ and into the shared weights.
 
-    gradient_norms: optional sequence of `steps` positive numbers, ||∂L⟨T⟩/∂h⟨t⟩|| for t = 1..T;
+    gradient_norms: optional sequence of `steps` positive numbers, ||dL⟨T⟩/dh⟨t⟩|| (total derivatives) for t = 1..T;
     when given, the width and colour of the edges reaching h⟨t⟩ follow them (log scale) and a
     colour bar shows the scale. Returns the Figure.
     """
@@ -569,12 +569,13 @@ def _bptt_legend(ax):
     handles = [Line2D([], [], color=FADED_EDGE, linewidth=2.2, label="forward pass"),
                Line2D([], [], color=HIGHLIGHT, linewidth=3.2,
                       label=r"gradient of $\mathcal{L}^{\langle T\rangle}$")]
-    ax.legend(handles=handles, loc="upper right", frameon=False, fontsize=FONT["note"], handlelength=1.6)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.95), ncol=2, frameon=False,
+              fontsize=FONT["note"], handlelength=1.6)
 
 
 def _gradient_colourbar(fig, ax, scale, own_axes):
     mappable = ScalarMappable(norm=scale, cmap=GRADIENT_CMAP)
-    label = r"$\|\partial\mathcal{L}^{\langle T\rangle}/\partial h^{\langle t\rangle}\|$"
+    label = r"$\|d\mathcal{L}^{\langle T\rangle}/dh^{\langle t\rangle}\|$"
     if own_axes:
         box = ax.get_position()
         cax = fig.add_axes((box.x1 + 0.25 * (1 - box.x1), 0.12, 0.12 * (1 - box.x1), 0.76))

@@ -286,6 +286,15 @@ def _time_slices(time, k):
     return [slice(start, start + k) for start in range(0, time, k)]
 
 
+def _used_slices(time, k, mask):
+    """Slices of k steps up to the last one that holds an unmasked step (all of them without a mask)."""
+    slices = _time_slices(time, k)
+    if mask is None:
+        return slices
+    used = [bool(np.asarray(mask)[:, s].any()) for s in slices]
+    return slices[:max((i + 1 for i, u in enumerate(used) if u), default=0)]
+
+
 class ManyToMany(SequenceModel):
     """One output per step: the head (Dense) applied to the hidden state of every step.
 
@@ -314,18 +323,18 @@ class ManyToMany(SequenceModel):
     def time_chunks(self, x, y, mask=None, *, k):
         """The batch cut into chunks of k steps: [(x, y, mask)], for truncated BPTT.
 
-        Chunks whose steps are all padding (and every chunk after them) are dropped.
+        Trailing chunks that are all padding are dropped; an all-padding chunk before real steps
+        is kept (training only runs it forward, to carry the state).
         """
         if self.bidirectional:
             raise ValueError("truncated_bptt: a bidirectional model reads the future, which the next "
                              "chunk does not have yet; train it with truncated_bptt=None")
-        chunks = []
-        for s in _time_slices(np.shape(x)[1], k):
-            part_mask = None if mask is None else np.asarray(mask)[:, s]
-            if part_mask is not None and not part_mask.any():
-                break
-            chunks.append((x[:, s], y[:, s], part_mask))
-        return chunks
+        slices = _used_slices(np.shape(x)[1], k, mask)
+        return [(x[:, s], y[:, s], None if mask is None else np.asarray(mask)[:, s]) for s in slices]
+
+    def advance(self, chunk, state0=None):
+        """Run a chunk forward only (no loss, no update), so that final_state carries on."""
+        self.forward(chunk[0], state0)
 
 
 # ----------------------------------------------------------------------------- character language model
@@ -373,15 +382,15 @@ class CharLM(ManyToMany):
         """ids (B, T + 1) cut into chunks of k predictions: [(ids[:, s : s + k + 1], mask[:, s : s + k])].
 
         Neighbouring chunks share one id: the last target of a chunk is the next chunk's first input.
+        Trailing chunks that are all padding are dropped.
         """
         ids = np.asarray(ids)
-        chunks = []
-        for s in _time_slices(ids.shape[1] - 1, k):
-            part_mask = None if mask is None else np.asarray(mask)[:, s]
-            if part_mask is not None and not part_mask.any():
-                break
-            chunks.append((ids[:, s.start:s.stop + 1], part_mask))
-        return chunks
+        slices = _used_slices(ids.shape[1] - 1, k, mask)
+        return [(ids[:, s.start:s.stop + 1], None if mask is None else np.asarray(mask)[:, s]) for s in slices]
+
+    def advance(self, chunk, state0=None):
+        """Run a chunk forward only (no loss, no update), so that final_state carries on."""
+        self.forward(chunk[0][:, :-1], state0)
 
     def evaluate(self, ids, mask=None):
         """Loss (nats per predicted character), perplexity = e^loss and bits per character = loss / ln 2.
@@ -524,9 +533,14 @@ def train(model, batches, optimiser, steps, clip=None, truncated_bptt=None, log_
         else:
             losses, state = [], None
             for chunk in model.time_chunks(*batch, k=truncated_bptt):
-                loss_k, norm = train_step(model, chunk, optimiser, clip, state)
-                losses.append(loss_k)
+                if chunk[-1] is not None and not np.any(chunk[-1]):
+                    model.advance(chunk, state)  # nothing to learn here, but the state moves on
+                else:
+                    loss_k, norm = train_step(model, chunk, optimiser, clip, state)
+                    losses.append(loss_k)
                 state = detach_state(model.final_state)  # carried forward as plain numbers
+            if not losses:
+                raise ValueError("batch: expected at least one unmasked step, got a mask that is all False")
             loss = float(np.mean(losses))
         history.append({"step": step, "loss": loss, "grad_norm": norm})
         if log_every and step % log_every == 0:
