@@ -55,7 +55,8 @@ def run(args, timeout=None):
     """Run a command from the course folder; on timeout stop it and everything it started."""
     # One BLAS thread: the course's matrices are small, so this is as fast or faster, it does not collapse
     # when other programs load the CPU, and results are the same on every run.
-    env = dict(os.environ, PYTHONHASHSEED="0", OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    env = {"PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+           **os.environ}
     process = subprocess.Popen(args, cwd=ROOT, env=env, start_new_session=(os.name != "nt"))
     try:
         return process.wait(timeout=timeout)
