@@ -635,3 +635,15 @@ def test_truncated_bptt_refuses_a_batch_with_no_unmasked_step():
     x, y = np.zeros((2, 4, 2)), np.zeros((2, 4, 1))
     with pytest.raises(ValueError, match="expected at least one unmasked step"):
         models.train(model, (x, y, np.zeros((2, 4), bool)), optim.SGD(model.layers, lr=0.1), 1, truncated_bptt=2)
+
+
+def test_check_function_reports_an_argument_changed_in_place(capsys):
+    from rnncourse.optim import clip_by_value
+
+    def clip_in_place(grads, limit):
+        for value in grads.values():
+            np.clip(value, -limit, limit, out=value)
+        return grads
+    cases = [checks.Case("one array above the limit", ({"W": np.array([3.0, -0.5])}, 1.0))]
+    assert checks.check_function(clip_in_place, clip_by_value, cases, arg_names=["grads", "limit"]) is False
+    assert "changed its argument grads['W'] in place" in capsys.readouterr().out

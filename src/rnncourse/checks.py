@@ -82,13 +82,60 @@ def _array_difference(got, expected, what, rtol, atol):
             f"expected {expected[index]:.6g}, got {got[index]:.6g}")
 
 
-def check_function(student, reference, cases, name=None, rtol=1e-6, atol=1e-9):
-    """Compare `student(*case.args)` with `reference(*case.args)` on each case; print the verdict."""
+class ChangedArgument(Exception):
+    """The student's function modified one of its arguments in place."""
+
+
+def _first_change(before, after, name):
+    """The name of the first part of `after` that differs from `before`, or None."""
+    if isinstance(before, dict):
+        for key in before:
+            found = _first_change(before[key], after.get(key) if isinstance(after, dict) else None,
+                                  f"{name}[{key!r}]")
+            if found:
+                return found
+        return None
+    if isinstance(before, (tuple, list)):
+        for i, (b, a) in enumerate(zip(before, after)):
+            found = _first_change(b, a, f"{name}[{i}]")
+            if found:
+                return found
+        return None
+    if isinstance(before, np.ndarray):
+        same = (isinstance(after, np.ndarray) and after.shape == before.shape
+                and np.array_equal(after, before, equal_nan=True))
+        return None if same else name
+    return None
+
+
+def _guarded(student, arg_names=None):
+    """Call `student` on copies of the arguments; raise ChangedArgument if it changed one."""
+    def call(*args, **kwargs):
+        copies, kwarg_copies = copy.deepcopy(args), copy.deepcopy(kwargs)
+        result = student(*copies, **kwarg_copies)
+        names = arg_names or [f"number {i + 1}" for i in range(len(args))]
+        pairs = [*zip(names, args, copies), *((k, kwargs[k], kwarg_copies[k]) for k in kwargs)]
+        for name, original, used in pairs:
+            changed = _first_change(original, used, name)
+            if changed:
+                raise ChangedArgument(f"your function changed its argument {changed} in place; "
+                                      "work on new arrays (e.g. a = a * 2, not a *= 2)")
+        return result
+    return call
+
+
+def check_function(student, reference, cases, name=None, rtol=1e-6, atol=1e-9, arg_names=None):
+    """Compare `student(*case.args)` with `reference(*case.args)` on each case; print the verdict.
+
+    The student's function gets copies of the arguments: changing one in place is reported,
+    naming it by `arg_names` (or by position).
+    """
     name = name or getattr(student, "__name__", "your function")
+    guarded = _guarded(student, arg_names)
     for case in cases:
-        expected = reference(*case.args, **case.kwargs)
+        expected = reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
         try:
-            got = student(*case.args, **case.kwargs)
+            got = guarded(*case.args, **case.kwargs)
         except NotImplementedError:
             print(f"✗ {name} is not written yet.")
             return False
@@ -155,46 +202,6 @@ def check_notation_map(mapping):
 # reported (upstream gradients modified in place are a classic silent bug).
 
 
-class ChangedArgument(Exception):
-    """The student's function modified one of its arguments in place."""
-
-
-def _first_change(before, after, name):
-    """The name of the first part of `after` that differs from `before`, or None."""
-    if isinstance(before, dict):
-        for key in before:
-            found = _first_change(before[key], after.get(key) if isinstance(after, dict) else None,
-                                  f"{name}[{key!r}]")
-            if found:
-                return found
-        return None
-    if isinstance(before, (tuple, list)):
-        for i, (b, a) in enumerate(zip(before, after)):
-            found = _first_change(b, a, f"{name}[{i}]")
-            if found:
-                return found
-        return None
-    if isinstance(before, np.ndarray):
-        same = (isinstance(after, np.ndarray) and after.shape == before.shape
-                and np.array_equal(after, before, equal_nan=True))
-        return None if same else name
-    return None
-
-
-def _guarded(student, arg_names):
-    """Call `student` on copies of the arguments; raise ChangedArgument if it changed one."""
-    def call(*args):
-        copies = copy.deepcopy(args)
-        result = student(*copies)
-        for name, original, used in zip(arg_names, args, copies):
-            changed = _first_change(original, used, name)
-            if changed:
-                raise ChangedArgument(f"your function changed its argument {changed} in place; "
-                                      "work on new arrays (e.g. a = a * 2, not a *= 2)")
-        return result
-    return call
-
-
 def _named_outputs(result, names):
     """A tuple of outputs -> {name: output}, or a TypeError saying what was expected."""
     if not isinstance(result, (tuple, list)) or len(result) != len(names):
@@ -206,12 +213,11 @@ def _named_outputs(result, names):
 
 def _run_check(student, reference, cases, name, arg_names, outputs=None):
     """check_function with the argument guard, and tuple outputs compared by name."""
-    guarded = _guarded(student, arg_names)
     if outputs is None:
-        return check_function(guarded, reference, cases, name)
-    named_student = lambda *args: outputs(guarded(*args))  # noqa: E731
+        return check_function(student, reference, cases, name, arg_names=arg_names)
+    named_student = lambda *args: outputs(student(*args))  # noqa: E731
     named_reference = lambda *args: outputs(reference(*args))  # noqa: E731
-    return check_function(named_student, named_reference, cases, name)
+    return check_function(named_student, named_reference, cases, name, arg_names=arg_names)
 
 
 def _name(student, default):
