@@ -3,7 +3,9 @@
 Used by `python course.py execute`. The notebook file is replaced only when every cell ran
 without error; otherwise it is left exactly as it was and the failing cell is reported.
 """
+import json
 import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -14,6 +16,42 @@ from nbclient.exceptions import CellExecutionError
 # small matrices it is as fast, stays fast when the CPU is shared, and sums in the same order every time).
 KERNEL_ENVIRONMENT = {"PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
                       "MKL_NUM_THREADS": "1"}
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+REFERENCE = re.compile(r"IPY_MODEL_([0-9a-f]{32})")
+
+
+def stable_widget_ids(notebook):
+    """The notebook's JSON text with its random widget model ids renamed 00…01, 00…02, …, so that
+    re-executing an unchanged notebook leaves its file unchanged.
+
+    Ids are numbered in the order the widgets are reached: from each displayed widget (cells in
+    order) through the models its state refers to; models nothing refers to (e.g. links) come last,
+    ordered by their state.
+    """
+    state = notebook.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    models = state.get("state", {})
+    order = []
+
+    def visit(model_id):
+        if model_id in models and model_id not in order:
+            order.append(model_id)
+            for ref in REFERENCE.findall(json.dumps(models[model_id], sort_keys=True)):
+                visit(ref)
+
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            visit(output.get("data", {}).get(WIDGET_VIEW, {}).get("model_id"))
+
+    def content(model_id):  # its state with the ids named so far replaced, to order the rest
+        text = json.dumps(models[model_id], sort_keys=True)
+        return re.sub("|".join(order) or "^$", lambda m: f"{order.index(m.group(0)):032x}", text)
+    for model_id in sorted(set(models) - set(order), key=content):
+        visit(model_id)
+    text = nbformat.writes(notebook)
+    if order:
+        names = {old: f"{i + 1:032x}" for i, old in enumerate(order)}
+        text = re.sub("|".join(order), lambda m: names[m.group(0)], text)
+    return nbformat.writes(nbformat.reads(text, as_version=4))  # keys sorted under the new names
 
 
 def execute_notebook(path, cell_timeout=120):
@@ -29,6 +67,6 @@ def execute_notebook(path, cell_timeout=120):
     except CellExecutionError as error:
         raise SystemExit(f"{path.name}: a cell failed, the notebook was not changed.\n{error}") from None
     temporary = path.with_suffix(".ipynb.tmp")
-    nbformat.write(notebook, temporary)
+    temporary.write_text(stable_widget_ids(notebook) + "\n", encoding="utf-8")
     os.replace(temporary, path)
     return path
