@@ -299,3 +299,10 @@ def test_train_test_split():
 def test_tasks_reject_bad_arguments(call):
     with pytest.raises(ValueError, match="expected"):
         call()
+
+
+def test_adding_accuracy_is_shown_as_chance_only_near_the_chance_level():
+    from rnncourse.tasks import ADDING_CHANCE, format_adding_accuracy
+    assert abs(ADDING_CHANCE - 0.0784) < 1e-12
+    assert format_adding_accuracy(0.07) == format_adding_accuracy(0.09) == "chance"
+    assert format_adding_accuracy(0.22) == "22%" and format_adding_accuracy(0.995) == "100%"

@@ -45,6 +45,7 @@ def sine_waves(n, length, rng=0, noise=0.0, frequency=(0.02, 0.1)):
 # ---------------------------------------------------------------- adding problem
 
 ADDING_TOLERANCE = 0.04
+ADDING_CHANCE = 2 * ADDING_TOLERANCE - ADDING_TOLERANCE ** 2  # ≈ 7.8%: the accuracy of always predicting 1
 
 
 def _adding_batch(first, second, length, rng):
@@ -99,6 +100,16 @@ def adding_accuracy(prediction, target, tolerance=ADDING_TOLERANCE):
     if prediction.shape != target.shape:
         raise ValueError(f"prediction: expected the target's shape {target.shape}, got {prediction.shape}")
     return float(np.mean(np.abs(prediction - target) < tolerance))
+
+
+def format_adding_accuracy(accuracy):
+    """An adding-problem accuracy as a whole percentage, or "chance" below twice ADDING_CHANCE.
+
+    A network that has not learned the task scores about 7.8% by luck, and which test sequences
+    land within the tolerance then depends on the last bits of the arithmetic (BLAS build, thread
+    count), so the exact figure would differ between machines while its meaning does not.
+    """
+    return "chance" if accuracy < 2 * ADDING_CHANCE else f"{accuracy:.0%}"
 
 
 # ---------------------------------------------------------------- sorting
