@@ -290,3 +290,10 @@ def test_style_context_managers_restore_the_session():
 def test_palette_is_okabe_ito():
     assert {"orange", "sky_blue", "green", "yellow", "blue", "vermillion", "purple", "black"} <= set(style.PALETTE)
     assert style.PALETTE["vermillion"] == "#D55E00"
+
+
+def test_wide_figures_grow_with_the_presentation_style():
+    from rnncourse import style
+    normal = style.wide()
+    with style.presentation():
+        assert style.wide()[0] > normal[0] and style.wide(rows=2)[1] == 2 * style.wide()[1]

@@ -102,3 +102,10 @@ def course_style():
     The figures in figures/ are drawn inside it, so they do not depend on the caller's rcParams.
     """
     return mpl.style.context(COURSE_RC, after_reset=True)
+
+
+def wide(rows=1):
+    """Figure size (width, height) for two panels side by side and `rows` rows, scaled from the
+    current style's default size, so it grows with presentation_style()."""
+    width, height = mpl.rcParams["figure.figsize"]
+    return (1.7 * width, rows * height)
