@@ -212,7 +212,7 @@ def _named_outputs(result, names):
 
 
 def _run_check(student, reference, cases, name, arg_names, outputs=None):
-    """check_function with the argument guard, and tuple outputs compared by name."""
+    """check_function, with tuple outputs compared by name when `outputs` names them."""
     if outputs is None:
         return check_function(student, reference, cases, name, arg_names=arg_names)
     named_student = lambda *args: outputs(student(*args))  # noqa: E731
