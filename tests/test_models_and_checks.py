@@ -411,7 +411,7 @@ REFERENCES = [
 
 @pytest.mark.parametrize("check, reference", REFERENCES)
 def test_every_check_accepts_the_reference(check, reference, capsys):
-    assert check(reference) is True
+    assert bool(check(reference)) is True
     assert capsys.readouterr().out.startswith("✓")
 
 
@@ -419,7 +419,7 @@ def test_checks_report_an_unfinished_exercise(capsys):
     def todo(*args):
         raise NotImplementedError
     for check, _ in REFERENCES:
-        assert check(todo) is False
+        assert bool(check(todo)) is False
         assert "not written yet" in capsys.readouterr().out
 
 
@@ -428,7 +428,7 @@ def test_checks_report_an_unfinished_exercise(capsys):
 def verdict(check, student, capsys):
     ok = check(student)
     out = capsys.readouterr().out
-    assert ok is False and out.startswith("✗"), out
+    assert bool(ok) is False and out.startswith("✗"), out
     return out
 
 
@@ -645,5 +645,11 @@ def test_check_function_reports_an_argument_changed_in_place(capsys):
             np.clip(value, -limit, limit, out=value)
         return grads
     cases = [checks.Case("one array above the limit", ({"W": np.array([3.0, -0.5])}, 1.0))]
-    assert checks.check_function(clip_in_place, clip_by_value, cases, arg_names=["grads", "limit"]) is False
+    assert checks.check_function(clip_in_place, clip_by_value, cases, arg_names=["grads", "limit"]).passed is False
     assert "changed its argument grads['W'] in place" in capsys.readouterr().out
+
+
+def test_a_verdict_is_truthy_when_passed_and_displays_nothing_more_in_a_notebook(capsys):
+    verdict = checks.check_parameter_count(checks.rnn_parameter_count)
+    assert verdict and isinstance(verdict, checks.Verdict) and verdict._ipython_display_() is None
+    assert capsys.readouterr().out.startswith("✓ count_parameters agrees")

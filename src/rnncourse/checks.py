@@ -1,10 +1,12 @@
 """Exercise self-checks: run a student's function and the reference on isolating cases and
 explain the first difference precisely (which case, which output, which entry, expected vs got).
 
-A check prints one verdict and returns True/False; it never raises on a wrong answer, so a
-notebook still runs top to bottom while an exercise is unfinished.
+A check prints one verdict line and returns a Verdict (true when the function passed, shown as
+nothing more in a notebook); it never raises on a wrong answer, so a notebook still runs top to
+bottom while an exercise is unfinished.
 """
 import copy
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,6 +17,31 @@ from .lstm import lstm_step_forward
 from .optim import clip_by_global_norm
 from .rnn import RNN, rnn_step_backward, rnn_step_forward
 from .wrappers import Bidirectional
+
+
+class Verdict:
+    """The outcome of a self-check: `bool(verdict)` is whether the function passed. The check has
+    already printed what it found, so in a notebook the verdict itself displays nothing."""
+
+    def __init__(self, passed):
+        self.passed = bool(passed)
+
+    def __bool__(self):
+        return self.passed
+
+    def __repr__(self):
+        return f"Verdict(passed={self.passed})"
+
+    def _ipython_display_(self):
+        pass
+
+
+def _returns_verdict(check):
+    """Decorator: the True/False a check returns becomes a Verdict."""
+    @functools.wraps(check)
+    def wrapped(*args, **kwargs):
+        return Verdict(check(*args, **kwargs))
+    return wrapped
 
 
 @dataclass(frozen=True)
@@ -124,6 +151,7 @@ def _guarded(student, arg_names=None):
     return call
 
 
+@_returns_verdict
 def check_function(student, reference, cases, name=None, rtol=1e-6, atol=1e-9, arg_names=None):
     """Compare `student(*case.args)` with `reference(*case.args)` on each case; print the verdict.
 
@@ -188,6 +216,7 @@ def check_torch_to_course(student):
 UVW_TO_COURSE = {"U": "W_xh", "W": "W_hh", "V": "W_hy"}
 
 
+@_returns_verdict
 def check_notation_map(mapping):
     """Self-check for a dict mapping the U/W/V names onto the course's names."""
     found = first_difference(mapping, UVW_TO_COURSE, "your mapping")
@@ -514,6 +543,7 @@ def check_clip_by_global_norm(student_fn):
 SAMPLING_LOGITS = np.array([2.0, 1.0, 0.2, -1.0, 0.5])
 
 
+@_returns_verdict
 def check_sample_with_temperature(student_fn, draws=3000):
     """Self-check for student_fn(logits (V,), temperature, rng) -> one index in [0, V).
 
