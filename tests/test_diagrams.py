@@ -297,3 +297,8 @@ def test_wide_figures_grow_with_the_presentation_style():
     normal = style.wide()
     with style.presentation():
         assert style.wide()[0] > normal[0] and style.wide(rows=2)[1] == 2 * style.wide()[1]
+
+
+def test_a_diagram_shows_itself_as_png_without_pyplot():
+    from rnncourse import diagrams
+    assert diagrams.rnn_folded()._repr_png_().startswith(b"\x89PNG\r\n\x1a\n")

@@ -14,6 +14,7 @@ same node and text sizes. Artists carry a `gid` so widgets and tests can find th
 "node:<key>" (e.g. "node:h1_2", hidden state of layer 1 at step 2; "node:f", a cell's gate),
 labels "label:<key>", edges "edge:<src>><dst>" or a short name ("grad-h3" in bptt_paths).
 """
+import io
 import math
 from dataclasses import dataclass
 
@@ -25,6 +26,16 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path
 from matplotlib.text import Text
+
+
+class DiagramFigure(Figure):
+    """A Figure that shows itself as a PNG in Jupyter even before pyplot's inline backend is loaded
+    (the diagrams are made without pyplot, so none accumulate there)."""
+
+    def _repr_png_(self):
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", bbox_inches="tight")
+        return buffer.getvalue()
 from matplotlib.patheffects import Normal, Stroke
 
 from .style import PALETTE
@@ -154,7 +165,7 @@ def _canvas(ax, bounds, extra_right=0.0):
     x0, x1, y0, y1 = bounds
     if ax is None:
         width, height = (x1 - x0) * INCH, (y1 - y0) * INCH
-        fig = Figure(figsize=(width + extra_right, height))
+        fig = DiagramFigure(figsize=(width + extra_right, height))
         ax = fig.add_axes((0, 0, width / (width + extra_right), 1))
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
@@ -482,7 +493,7 @@ def architecture_gallery():
     widths = [b[1] - b[0] for _, _, b in graphs]
     gap = 0.35
     total = sum(widths) + gap * (len(widths) - 1)
-    fig = Figure(figsize=(total * INCH, height * INCH))
+    fig = DiagramFigure(figsize=(total * INCH, height * INCH))
     left = 0.0
     for kind, width, (nodes, edges, b) in zip(GALLERY, widths, graphs):
         ax = fig.add_axes((left / total, 0, width / total, 1))
