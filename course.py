@@ -29,13 +29,20 @@ def venv_python():
     return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
+def venv_works():
+    """Does .venv have a Python that runs pip?"""
+    return venv_python().exists() and subprocess.run([str(venv_python()), "-m", "pip", "--version"],
+                                                     capture_output=True).returncode == 0
+
+
 def install():
     """Create .venv and install requirements.txt plus the rnncourse package (editable) into it."""
     if sys.version_info < (3, 10):
         sys.exit(f"expected Python 3.10 or newer, got {sys.version.split()[0]}: install a newer Python")
-    if not venv_python().exists():
+    if not venv_works():
         print("Creating .venv ...", flush=True)
-        venv.create(VENV, with_pip=True)
+        STAMP.unlink(missing_ok=True)
+        venv.create(VENV, with_pip=True, clear=True)  # also repairs one left half-made by an interruption
     wanted = hashlib.sha256((ROOT / "requirements.txt").read_bytes() + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted:
         return
@@ -51,8 +58,17 @@ def lab_arguments(python):
             f"--LabApp.default_url=/lab/tree/{WELCOME}"]
 
 
+def stop(process, sig):
+    """Stop a command and everything it started."""
+    if os.name == "nt":
+        process.kill()
+    else:
+        os.killpg(process.pid, sig)
+    process.wait()
+
+
 def run(args, timeout=None):
-    """Run a command from the course folder; on timeout stop it and everything it started."""
+    """Run a command from the course folder; on timeout or Ctrl-C stop it and everything it started."""
     # One BLAS thread: the course's matrices are small, so this is as fast or faster, it does not collapse
     # when other programs load the CPU, and results are the same on every run.
     env = {"PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
@@ -62,13 +78,10 @@ def run(args, timeout=None):
         return process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         print(f"\nStopped after {timeout} s: expected the run to finish sooner (a hung kernel?).", flush=True)
-        if os.name == "nt":
-            process.kill()
-        else:
-            os.killpg(process.pid, signal.SIGKILL)
+        stop(process, signal.SIGKILL)
         return 124
     except KeyboardInterrupt:
-        process.terminate()
+        stop(process, signal.SIGTERM)
         return 130
 
 

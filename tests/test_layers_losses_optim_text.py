@@ -350,3 +350,18 @@ def test_pad_sequences_shapes_and_mask():
         pad_sequences([np.zeros((2, 2), int)])
     with pytest.raises(ValueError, match="expected at least one sequence"):
         pad_sequences([])
+
+
+def test_a_refused_step_does_not_count_for_adams_bias_correction():
+    from rnncourse.layers import Dense
+    from rnncourse.optim import Adam
+    layer = Dense(2, 1, rng=0)
+    optimiser = Adam([layer], lr=0.1)
+    layer.grads.update(W=np.full((2, 1), np.nan), b=np.zeros(1))
+    with pytest.raises(ValueError, match="expected finite values"):
+        optimiser.step()
+    assert optimiser.t == 0
+    before = layer.params["W"].copy()
+    layer.grads.update(W=np.ones((2, 1)), b=np.ones(1))
+    optimiser.step()
+    assert np.allclose(before - layer.params["W"], 0.1)  # Adam's first step moves each weight by lr

@@ -653,3 +653,13 @@ def test_a_verdict_is_truthy_when_passed_and_displays_nothing_more_in_a_notebook
     verdict = checks.check_parameter_count(checks.rnn_parameter_count)
     assert verdict and isinstance(verdict, checks.Verdict) and verdict._ipython_display_() is None
     assert capsys.readouterr().out.startswith("✓ count_parameters agrees")
+
+
+def test_training_takes_a_fixed_batch_of_nested_lists_also_with_truncated_bptt():
+    from rnncourse import models, optim
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((3, 4, 2)), rng.standard_normal((3, 4, 1))
+    model = models.ManyToMany(2, 3, 1, task="regress", rng=0)
+    for k in (None, 2):
+        history = models.train(model, (x.tolist(), y.tolist()), optim.SGD(model.layers, lr=0.1), 2, truncated_bptt=k)
+        assert len(history) == 2 and np.isfinite(history[-1]["loss"])

@@ -258,7 +258,7 @@ def test_gates_and_hidden_states_are_exposed(kind):
     names = {"gru": {"r", "z", "n"}, "lstm": {"i", "f", "g", "o"}}[kind]
     assert set(layer.gates) == names
     assert all(gate.shape == (2, 3, H) for gate in layer.gates.values())
-    assert layer.hidden_states is outputs
+    assert np.array_equal(layer.hidden_states, outputs) and layer.hidden_states is not outputs  # our own copy
 
 
 def test_wrapper_params_and_grads_are_the_sub_layers_arrays():
@@ -361,3 +361,29 @@ def test_initialisers_are_seeded_and_bounded():
     assert all(np.abs(p).max() <= 0.25 for p in layer.params.values())
     with pytest.raises(TypeError, match="expected a numpy.random.Generator or an int seed, got 0.5"):
         init.as_rng(0.5)
+
+
+@pytest.mark.parametrize("make", [lambda: RNN(3, 4, rng=1), lambda: GRU(3, 4, rng=1), lambda: LSTM(3, 4, rng=1)])
+def test_changing_what_was_passed_or_returned_does_not_change_the_gradients(make):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((2, 5, 3))
+    reference, layer = make(), make()
+    reference.forward(x.copy())
+    reference.backward(np.ones((2, 5, 4)))
+    outputs, final = layer.forward(x)
+    x *= 3.0          # the caller reuses its input buffer ...
+    outputs *= 0.5    # ... and edits the outputs it received
+    layer.backward(np.ones((2, 5, 4)))
+    for name in layer.params:
+        assert np.array_equal(layer.grads[name], reference.grads[name]), name
+
+
+def test_check_layer_handles_nested_and_list_states():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((2, 3, 2))
+    stack = Stack([RNN(2, 3, rng=1), LSTM(3, 2, rng=2)])
+    state0 = [rng.standard_normal((2, 3)), (rng.standard_normal((2, 2)), rng.standard_normal((2, 2)))]
+    errors = check_layer(stack, x, state0)
+    assert {"state0[0]", "state0[1][0]", "state0[1][1]"} <= set(errors)
+    assert_gradients_close(errors, 1e-6)
+    assert_gradients_close(check_layer(LSTM(2, 3, rng=3), x, [np.zeros((2, 3)), np.ones((2, 3))]), 1e-6)

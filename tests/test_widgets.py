@@ -255,8 +255,37 @@ def test_sampling_is_deterministic_per_temperature_and_seed():
     assert box.html.value not in (first, cold)
     box.seed.value, box.temperature.value = 0, 1.0
     assert box.html.value == first
-    assert set(box.cache) == {(1.0, 0), (0.3, 0), (0.3, 7)}
+    slider_values = {round(0.1 * k, 2) for k in range(1, 21)}
+    assert set(box.cache) == {(t, seed) for t in slider_values for seed in (0, 7)}  # a seed samples every T once
     assert "new" in first
+
+
+def test_sampling_control_never_samples_when_the_temperature_moves():
+    model = models.CharLM(NAMES_VOCAB, 6, rng=0)
+    box = widgets.sampling_control(model, count=2, max_chars=5)
+    model.sample = None  # any call would now fail
+    for value in (0.1, 2.0, 1.3, 1.0):
+        box.temperature.value = value
+        assert f"temperature {value:.1f}" in box.html.value
+
+
+def test_a_widget_forward_pass_stops_a_pending_backward_from_using_its_caches():
+    model = models.CharLM(NAMES_VOCAB, 6, rng=0)
+    model.loss(model.encode("emma")[None])
+    widgets.neuron_viewer(model, "ann")
+    with pytest.raises(RuntimeError, match="expected loss"):
+        model.backward()
+    model.loss(model.encode("emma")[None])
+    widgets.hidden_state_explorer(model, "bo")
+    with pytest.raises(RuntimeError, match="expected loss"):
+        model.backward()
+
+
+def test_explorer_text_box_reports_an_id_out_of_range_and_keeps_the_view():
+    box = widgets.hidden_state_explorer(RNN(3, 4, rng=0), [0, 1, 2])
+    before = box.html.value
+    box.text.value = "0 1 5"
+    assert "expected ids in [0, 3), got 5" in box.status.value and box.html.value == before
 
 
 # ----------------------------------------------------------------------------- helpers

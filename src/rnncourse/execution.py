@@ -61,6 +61,7 @@ def execute_notebook(path, cell_timeout=120):
         os.environ.setdefault(name, value)  # inherited by the kernel
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(notebook, timeout=cell_timeout, kernel_name="python3", record_timing=False,
+                            coalesce_streams=True,  # one stream output per cell, however the kernel flushed it
                             resources={"metadata": {"path": str(path.parent)}})
     try:
         client.execute()

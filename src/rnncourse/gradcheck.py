@@ -46,25 +46,44 @@ def numerical_gradient(f, x, eps=1e-6):
     return grad
 
 
-def _as_tuple(state):
-    return state if isinstance(state, tuple) else (state,)
+def _random_like(state, rng):
+    """Random normal arrays with the structure of `state` (an array, or nested tuples/lists of them)."""
+    if isinstance(state, (tuple, list)):
+        return type(state)(_random_like(part, rng) for part in state)
+    return rng.standard_normal(np.shape(state))
 
 
-def _projection_loss(outputs, final, g_out, g_final):
-    """sum(outputs * g_out) + sum(final * g_final): a scalar whose gradient is (g_out, g_final)."""
-    total = float(np.sum(outputs * g_out))
-    for s, g in zip(_as_tuple(final), g_final):
-        total += float(np.sum(s * g))
-    return total
+def _dot(state, weights):
+    """sum(state * weights) over every array of two states of the same structure."""
+    if isinstance(state, (tuple, list)):
+        return sum(_dot(s, w) for s, w in zip(state, weights))
+    return float(np.sum(state * weights))
+
+
+def _leaves(state, name="state0", path=()):
+    """[(name, path, array)] for every array of a (nested) state, e.g. ("state0[1][0]", (1, 0), c0)."""
+    if isinstance(state, (tuple, list)):
+        return [leaf for i, part in enumerate(state) for leaf in _leaves(part, f"{name}[{i}]", path + (i,))]
+    return [(name, path, state)]
+
+
+def _replace_leaf(state, path, value):
+    """A copy of the (nested) state with the array at `path` (indices) replaced by `value`."""
+    if not path:
+        return value
+    parts = list(state)
+    parts[path[0]] = _replace_leaf(parts[path[0]], path[1:], value)
+    return type(state)(parts)
 
 
 def check_layer(layer, x, state0=None, seed=0, eps=1e-6):
     """Compare a sequence layer's backward pass with central differences.
 
     layer: has params, grads, forward(x, state0) -> (outputs, final_state) and
-           backward(d_outputs, d_state) -> (dx, d_state0). Final states may be tuples (LSTM).
+           backward(d_outputs, d_state) -> (dx, d_state0). States may be nested tuples/lists
+           (an LSTM's (h, c), a Stack's list of per-layer states).
     x: (batch, time, features) float64.
-    Returns {name: relative error} for "x", "state0" (when given) and every parameter.
+    Returns {name: relative error} for "x", every array of "state0" (when given) and every parameter.
     """
     _require_float64(x, "x")
     for name, value in layer.params.items():
@@ -72,24 +91,20 @@ def check_layer(layer, x, state0=None, seed=0, eps=1e-6):
     rng = np.random.default_rng(seed)
     outputs, final = layer.forward(x, state0)
     g_out = rng.standard_normal(np.shape(outputs))
-    g_final = tuple(rng.standard_normal(np.shape(s)) for s in _as_tuple(final))
-    d_final = g_final if isinstance(final, tuple) else g_final[0]
-    dx, d_state0 = layer.backward(g_out, d_final)
+    g_final = _random_like(final, rng)
+    dx, d_state0 = layer.backward(g_out, g_final)
     analytic = {name: layer.grads[name].copy() for name in layer.params}
 
     def loss_at(x_value, state_value):
         out, fin = layer.forward(x_value, state_value)
-        return _projection_loss(out, fin, g_out, g_final)
+        return float(np.sum(out * g_out)) + _dot(fin, g_final)
 
     errors = {"x": relative_error(dx, numerical_gradient(lambda v: loss_at(v, state0), x, eps))}
     if state0 is not None:
-        for i, (s, ds) in enumerate(zip(_as_tuple(state0), _as_tuple(d_state0))):
-            def with_part(v, i=i):
-                parts = list(_as_tuple(state0))
-                parts[i] = v
-                return loss_at(x, tuple(parts) if isinstance(state0, tuple) else parts[0])
-            key = "state0" if not isinstance(state0, tuple) else f"state0[{i}]"
-            errors[key] = relative_error(ds, numerical_gradient(with_part, s, eps))
+        for (key, path, value), (_, _, grad) in zip(_leaves(state0), _leaves(d_state0)):
+            def with_leaf(v, path=path):
+                return loss_at(x, _replace_leaf(state0, path, v))
+            errors[key] = relative_error(grad, numerical_gradient(with_leaf, np.asarray(value), eps))
     for name, param in layer.params.items():
         original = param.copy()
 

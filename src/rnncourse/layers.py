@@ -30,7 +30,7 @@ class Dense:
             raise ValueError(f"Dense.forward x: expected shape (batch, time, {self.in_features}) or "
                              f"(batch, {self.in_features}), got {x.shape}")
         check_finite(x, "Dense.forward x")
-        self._x = x
+        self._x = x.copy()  # the caller may change x before backward
         return x @ self.params["W"] + self.params["b"]
 
     def backward(self, d_out):

@@ -176,9 +176,14 @@ class SequenceModel:
             raise TypeError(f"x: expected integer ids (batch, time) for the Embedding, got dtype {x.dtype}")
         return x  # (B, T, D), checked by the recurrent layer
 
+    def discard_loss(self):
+        """Forget the last loss, so that backward() refuses to run: any new forward pass through the
+        layers (the model's own, or a widget's) overwrites the caches that loss's backward needs."""
+        self._d_out = None
+
     def _recur(self, x, state0):
         """Inputs -> hidden states (B, T, H) of the top layer; keeps the final state."""
-        self._d_out = None  # a new forward pass overwrites the caches the last loss's backward needs
+        self.discard_loss()
         hs, self.final_state = self.rnn.forward(self.features(x), state0)  # (B, T, H)
         return hs
 
@@ -329,7 +334,8 @@ class ManyToMany(SequenceModel):
         if self.bidirectional:
             raise ValueError("truncated_bptt: a bidirectional model reads the future, which the next "
                              "chunk does not have yet; train it with truncated_bptt=None")
-        slices = _used_slices(np.shape(x)[1], k, mask)
+        x, y = np.asarray(x), np.asarray(y)
+        slices = _used_slices(x.shape[1], k, mask)
         return [(x[:, s], y[:, s], None if mask is None else np.asarray(mask)[:, s]) for s in slices]
 
     def advance(self, chunk, state0=None):
@@ -474,13 +480,13 @@ def text_batches(sequences, batch_size, rng=0, pad_id=0, epochs=None):
 # ----------------------------------------------------------------------------- training
 
 def _batch_source(batches):
-    """A function returning the next batch: from a callable, an iterator, a list (cycled), or one fixed batch."""
+    """A function returning the next batch: from a callable, an iterator, a list (cycled), or one fixed
+    batch (an array, or a tuple such as (x, y) or (x, y, mask) — of arrays or nested lists)."""
     if callable(batches):
         return batches
-    if isinstance(batches, np.ndarray) or (isinstance(batches, tuple)
-                                           and all(isinstance(b, np.ndarray) or b is None for b in batches)):
+    if isinstance(batches, (np.ndarray, tuple)):
         return lambda: batches  # one fixed batch, used at every step
-    iterator = itertools.cycle(batches) if isinstance(batches, (list, tuple)) else iter(batches)
+    iterator = itertools.cycle(batches) if isinstance(batches, list) else iter(batches)
 
     def next_batch():
         try:
@@ -512,7 +518,7 @@ def train(model, batches, optimiser, steps, clip=None, truncated_bptt=None, log_
     (grad_norm: the global gradient norm before clipping, of the batch's last update).
 
     batches: a function returning a batch, an iterator of batches, a list of batches (cycled), or
-        one batch (a tuple of arrays, or one array of ids for CharLM) used at every step.
+        one batch (a tuple such as (x, y) of arrays or lists, or one array of ids for CharLM) used at every step.
         A batch is what model.loss takes: (x, y), (x, y, mask), ids or (ids, mask).
     optimiser: built over model.layers. clip: max global gradient norm (None: no clipping).
     truncated_bptt: None, or k: each batch is cut into chunks of k steps and every chunk is one

@@ -38,8 +38,9 @@ class _Optimizer:
 
     def step(self):
         """Update every parameter in place from its current gradient (all checked before any change)."""
+        pairs = list(self._pairs())  # raises on a bad gradient before anything changes, self.t included
         self.t += 1
-        for key, param, grad in list(self._pairs()):
+        for key, param, grad in pairs:
             param -= self._update(key, grad)
 
 

@@ -106,18 +106,21 @@ class RecurrentLayer:
         state = as_float_array(state, name)
         check_shape(state, (batch, self.hidden_size), name, ("batch", "hidden"))
         check_finite(state, name)
-        return state.astype(self.dtype, copy=False)
+        return state.astype(self.dtype, copy=True)  # kept for backward: our own copy
 
     def forward(self, x, state0=None):
         """Run the layer over a batch of sequences.
 
         x: (B, T, D); state0: initial state (zeros when None).
-        Returns outputs (B, T, H) (also kept as `hidden_states`) and the final state.
+        Returns outputs (B, T, H) (a copy of `hidden_states`) and the final state.
+        The layer keeps its own copies of x and the states for backward, so the caller may change
+        what it passed or received without changing the gradients.
         """
-        x = check_sequence_input(x, self.input_size).astype(self.dtype, copy=False)
+        x = check_sequence_input(x, self.input_size).astype(self.dtype, copy=True)
         batch = x.shape[0]
         state0 = self.zero_state(batch) if state0 is None else self._check_state(state0, batch, "state0")
-        return self._forward(x, state0)
+        outputs, final = self._forward(x, state0)
+        return outputs.copy(), final
 
     def backward(self, d_outputs, d_state=None):
         """Backpropagate through time; fills `grads` (overwrites).

@@ -140,8 +140,11 @@ def _parts(layer, vocab=None, output_layer=None):
     """
     if hasattr(layer, "rnn") and hasattr(layer, "features"):
         model = layer
-        return (model.rnn, lambda ids: model.features(ids[None]), output_layer or model.head,
-                vocab or getattr(model, "vocab", None))
+
+        def features(ids):
+            model.discard_loss()  # the widget's forward pass replaces the caches a pending backward needs
+            return model.features(ids[None])
+        return model.rnn, features, output_layer or model.head, vocab or getattr(model, "vocab", None)
     return layer, lambda ids: one_hot(ids, layer.input_size)[None], output_layer, vocab
 
 
@@ -300,12 +303,11 @@ def hidden_state_explorer(layer, text_or_ids, vocab=None, output_layer=None, vis
 
     def on_text(change):
         try:
-            new_ids = _encode(change["new"], vocab)
+            load(_encode(change["new"], vocab))  # the forward pass comes first: a bad id changes nothing
         except ValueError as error:
             status.value = f"<span style='color:{PALETTE['vermillion']}'>{html.escape(str(error))}</span>"
             return
         status.value = ""
-        load(new_ids)
 
     load(ids)
     slider.observe(lambda change: show(change["new"]), names="value")
@@ -580,6 +582,7 @@ def neuron_viewer(model, text, top_k=3):
         raise ValueError(f"text: expected characters of the model's vocabulary, got {', '.join(map(repr, unknown))}")
     tokens = start + list(text)
     ids = model.vocab.encode(tokens)
+    model.discard_loss()  # this forward pass replaces the caches a pending backward needs
     hs, _ = model.rnn.forward(model.features(ids[None]))  # (1, T, H)
     probs = softmax(model.head.forward(hs)[0])  # (T, V)
     hs = np.asarray(hs[0], dtype=np.float64)  # (T, H)
@@ -626,16 +629,21 @@ def sampling_control(model, count=8, max_chars=20, prefix="", known=None):
     """
     known = None if known is None else set(known)
     temperature = widgets.FloatSlider(value=1.0, min=0.1, max=2.0, step=0.1, description="temperature",
+                                      continuous_update=False,  # sample when the slider is released
                                       readout_format=".1f", style={"description_width": "initial"})
     seed = widgets.IntText(value=0, description="seed")
     html_view = widgets.HTML()
     cache = {}
 
+    temperatures = np.round(np.arange(temperature.min, temperature.max + 1e-9, temperature.step), 2)
+
     def samples():
         key = (round(float(temperature.value), 2), int(seed.value))
-        if key not in cache:
-            rng = np.random.default_rng(key[1])  # one generator for all samples of this key
-            cache[key] = [model.sample(max_chars, key[0], rng=rng, prefix=prefix) for _ in range(count)]
+        if key not in cache:  # a new seed: sample every temperature now, so the slider only looks up
+            for t in temperatures:
+                rng = np.random.default_rng(key[1])  # one generator for all samples of a (temperature, seed)
+                cache[float(t), key[1]] = [model.sample(max_chars, float(t), rng=rng, prefix=prefix)
+                                           for _ in range(count)]
         return cache[key]
 
     def show(_=None):
