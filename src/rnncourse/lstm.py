@@ -7,22 +7,46 @@
 
 The state is the pair (h, c). b_h (4H,) is PyTorch's bias_ih + bias_hh.
 """
+import functools
+
 import numpy as np
 
-from .rnn import RecurrentLayer, check_step_inputs, sigmoid
+from .rnn import RecurrentLayer, check_step_inputs
 from .validation import check_gradient, check_shape
 
 
-def lstm_cell(a, c_prev):
+@functools.lru_cache(maxsize=None)
+def _gate_scale_and_shift(H, dtype):
+    """(4H,) scale (½, ½, 1, ½) and shift (½, ½, 0, ½), block by block, read-only.
+
+    σ(a) = ½ + ½ tanh(a / 2), so scale * tanh(scale * a) + shift is σ(a) on the i, f and o
+    blocks and tanh(a) on the g block: one tanh activates all four gates.
+    """
+    scale, shift = np.full(4 * H, 0.5, dtype), np.full(4 * H, 0.5, dtype)
+    scale[2 * H:3 * H], shift[2 * H:3 * H] = 1, 0
+    scale.flags.writeable = shift.flags.writeable = False
+    return scale, shift
+
+
+def lstm_cell(a, c_prev, out=None):
     """The elementwise part of a step: pre-activations a (B, 4H) and c_prev (B, H) ->
-    gates (B, 4H) (i, f, g, o side by side), c (B, H), tanh(c) (B, H), h (B, H)."""
+    gates (B, 4H) (i, f, g, o side by side), c (B, H), tanh(c) (B, H), h (B, H).
+
+    out: optional arrays (gates, c, tanh_c, h) to write into; gates may be `a` itself.
+    """
     H = c_prev.shape[1]
-    gates = sigmoid(a)  # σ for i, f and o ...
-    gates[:, 2 * H:3 * H] = np.tanh(a[:, 2 * H:3 * H])  # ... tanh for g
+    gates, c, tanh_c, h = out if out is not None else (np.empty_like(a), *(np.empty_like(c_prev) for _ in range(3)))
+    scale, shift = _gate_scale_and_shift(H, a.dtype)
+    np.multiply(a, scale, out=gates)  # σ for i, f and o, tanh for g
+    np.tanh(gates, out=gates)
+    gates *= scale
+    gates += shift
     i, f, g, o = (gates[:, k * H:(k + 1) * H] for k in range(4))
-    c = f * c_prev + i * g
-    tanh_c = np.tanh(c)
-    return gates, c, tanh_c, o * tanh_c
+    np.multiply(f, c_prev, out=c)
+    c += i * g  # c' = f ⊙ c + i ⊙ g
+    np.tanh(c, out=tanh_c)
+    np.multiply(o, tanh_c, out=h)
+    return gates, c, tanh_c, h
 
 
 def lstm_cell_backward(dh, dc, gates, c_prev, tanh_c):
@@ -95,32 +119,47 @@ class LSTM(RecurrentLayer):
     def _forward(self, x, state0):
         (B, T, D), H = x.shape, self.hidden_size
         W_hh = self.params["W_hh"]
-        xw = (x.reshape(B * T, D) @ self.params["W_xh"]).reshape(B, T, 4 * H)  # input part of every step
-        xw += self.params["b_h"]
-        gates = np.empty((B, T, 4 * H), self.dtype)  # i, f, g, o of every step
-        hs, cs, tanh_cs = (np.empty((B, T, H), self.dtype) for _ in range(3))
-        h, c = state0
+        x_steps = x.transpose(1, 0, 2).reshape(T * B, D)  # time-major: rows of step t together
+        gates = (x_steps @ self.params["W_xh"]).reshape(T, B, 4 * H)  # input part of every step at once;
+        gates += self.params["b_h"]  # the loop adds h<t-1> W_hh and turns each step's row into its gates
+        hs, cs = (np.empty((T + 1, B, H), self.dtype) for _ in range(2))  # [0] holds the initial state
+        tanh_cs = np.empty((T, B, H), self.dtype)
+        hs[0], cs[0] = state0
         for t in range(T):
-            gates[:, t], c, tanh_cs[:, t], h = lstm_cell(xw[:, t] + h @ W_hh, c)  # (B, H) each
-            hs[:, t], cs[:, t] = h, c
-        self.gates = dict(zip("ifgo", (gates[..., k * H:(k + 1) * H] for k in range(4))))
-        self.hidden_states, self.cell_states, self._cache = hs, cs, (x, state0, gates, tanh_cs)
-        return hs, (h, c)
+            gates[t] += hs[t] @ W_hh
+            lstm_cell(gates[t], cs[t], out=(gates[t], cs[t + 1], tanh_cs[t], hs[t + 1]))
+        batch_first = lambda a: a.transpose(1, 0, 2)  # noqa: E731  (T, B, ·) -> (B, T, ·) view
+        self.gates = dict(zip("ifgo", (batch_first(gates[..., k * H:(k + 1) * H]) for k in range(4))))
+        self.hidden_states, self.cell_states = batch_first(hs[1:]), batch_first(cs[1:])
+        self._cache = (x_steps, gates, hs, cs, tanh_cs)
+        return self.hidden_states, (hs[T], cs[T])
 
     def _backward(self, d_outputs, d_state):
-        x, (h0, c0), gates, tanh_cs = self._cache
-        hs, cs = self.hidden_states, self.cell_states
-        (B, T, D), H = x.shape, self.hidden_size
+        x_steps, gates, hs, cs, tanh_cs = self._cache
+        (T, B, H), D = tanh_cs.shape, self.input_size
+        i, f, g, o = (gates[..., k * H:(k + 1) * H] for k in range(4))  # (T, B, H) each
+        # What a step's pre-activations get from dc (i, f, g) or dh (o) does not depend on the
+        # upstream gradient, so compute it for all steps at once; the loop only carries dh and dc.
+        local = np.empty((T, B, 4, H), self.dtype)
+        local[:, :, 0] = g * i * (1 - i)  # d a_i / d c: c = f c_prev + i g, then through σ
+        local[:, :, 1] = cs[:-1] * f * (1 - f)  # d a_f / d c
+        local[:, :, 2] = i * (1 - g * g)  # d a_g / d c, through tanh
+        local[:, :, 3] = tanh_cs * o * (1 - o)  # d a_o / d h: h = o tanh(c)
+        dc_dh = o * (1 - tanh_cs * tanh_cs)  # c also reaches the loss through h
+        d_out = d_outputs.transpose(1, 0, 2)  # (T, B, H)
         W_hh_T = self.params["W_hh"].T
-        da = np.empty((B, T, 4 * H), self.dtype)  # gradients of the pre-activations of every step
+        da = np.empty((T, B, 4, H), self.dtype)  # gradients of the pre-activations of every step
         dh, dc = d_state
         for t in reversed(range(T)):
-            c_prev = cs[:, t - 1] if t > 0 else c0
-            da[:, t], dc = lstm_cell_backward(dh + d_outputs[:, t], dc, gates[:, t], c_prev, tanh_cs[:, t])
-            dh = da[:, t] @ W_hh_T  # (B, H) flows to step t-1, as does dc
-        h_prev = np.concatenate([h0[:, None], hs[:, :-1]], axis=1)  # (B, T, H) h<t-1> for every t
-        da = da.reshape(B * T, 4 * H)
-        self.grads["W_xh"] = x.reshape(B * T, D).T @ da
-        self.grads["W_hh"] = h_prev.reshape(B * T, H).T @ da
+            dh = dh + d_out[t]
+            dc = dc + dh * dc_dh[t]
+            np.multiply(dc[:, None], local[t, :, :3], out=da[t, :, :3])
+            np.multiply(dh, local[t, :, 3], out=da[t, :, 3])
+            dc = dc * f[t]  # (B, H) flows to step t-1 ...
+            dh = da[t].reshape(B, 4 * H) @ W_hh_T  # ... and so does dh
+        da = da.reshape(T * B, 4 * H)
+        self.grads["W_xh"] = x_steps.T @ da
+        self.grads["W_hh"] = hs[:-1].reshape(T * B, H).T @ da
         self.grads["b_h"] = da.sum(axis=0)
-        return (da @ self.params["W_xh"].T).reshape(B, T, D), (dh, dc)
+        dx = (da @ self.params["W_xh"].T).reshape(T, B, D)
+        return dx.transpose(1, 0, 2), (dh, dc)
