@@ -22,8 +22,8 @@ def sigmoid(a):
         return 1.0 / (1.0 + np.exp(-a))
 
 
-def relu(a):
-    return np.maximum(a, 0)
+def relu(a, out=None):
+    return np.maximum(a, 0, out=out)
 
 
 # name -> (f, f' written in terms of the output h = f(a))
@@ -155,30 +155,31 @@ class RNN(RecurrentLayer):
         (B, T, D), H = x.shape, self.hidden_size
         f, _ = NONLINEARITIES[self.nonlinearity]
         W_hh = self.params["W_hh"]
-        xw = (x.reshape(B * T, D) @ self.params["W_xh"]).reshape(B, T, H)  # input part of every step at once
-        xw += self.params["b_h"]
-        hs = np.empty((B, T, H), self.dtype)
-        h = h0
+        x_steps = x.transpose(1, 0, 2).reshape(T * B, D)  # time-major: rows of step t together
+        a = (x_steps @ self.params["W_xh"]).reshape(T, B, H)  # input part of every step at once
+        a += self.params["b_h"]
+        hs = np.empty((T + 1, B, H), self.dtype)  # hs[0] is the initial state
+        hs[0] = h0
         for t in range(T):
-            h = f(xw[:, t] + h @ W_hh)  # (B, H)
-            hs[:, t] = h
-        self.hidden_states, self._cache = hs, (x, h0)
-        return hs, h
+            a[t] += hs[t] @ W_hh
+            f(a[t], out=hs[t + 1])  # (B, H)
+        self.hidden_states, self._cache = hs[1:].transpose(1, 0, 2), (x_steps, hs)
+        return self.hidden_states, hs[T]
 
     def _backward(self, d_outputs, dh):
-        x, h0 = self._cache
-        hs = self.hidden_states
-        (B, T, D), H = x.shape, self.hidden_size
-        W_xh, W_hh = self.params["W_xh"], self.params["W_hh"]
+        x_steps, hs = self._cache
+        (T, B, H), D = hs[1:].shape, self.input_size
         _, f_prime = NONLINEARITIES[self.nonlinearity]
-        slope = f_prime(hs)  # (B, T, H) f'(a<t>) for all steps at once
-        da = np.empty_like(hs)  # gradients of the pre-activations a<t>
+        W_hh_T = self.params["W_hh"].T
+        slope = f_prime(hs[1:])  # (T, B, H) f'(a<t>) for all steps at once
+        d_out = d_outputs.transpose(1, 0, 2)  # (T, B, H)
+        da = np.empty((T, B, H), self.dtype)  # gradients of the pre-activations a<t>
         for t in reversed(range(T)):
-            da[:, t] = (d_outputs[:, t] + dh) * slope[:, t]
-            dh = da[:, t] @ W_hh.T  # (B, H) flows to step t-1
-        h_prev = np.concatenate([h0[:, None], hs[:, :-1]], axis=1)  # (B, T, H) h<t-1> for every t
-        da = da.reshape(B * T, H)
-        self.grads["W_xh"] = x.reshape(B * T, D).T @ da
-        self.grads["W_hh"] = h_prev.reshape(B * T, H).T @ da
+            np.add(d_out[t], dh, out=da[t])
+            da[t] *= slope[t]
+            dh = da[t] @ W_hh_T  # (B, H) flows to step t-1
+        da = da.reshape(T * B, H)
+        self.grads["W_xh"] = x_steps.T @ da
+        self.grads["W_hh"] = hs[:-1].reshape(T * B, H).T @ da
         self.grads["b_h"] = da.sum(axis=0)
-        return (da @ W_xh.T).reshape(B, T, D), dh
+        return (da @ self.params["W_xh"].T).reshape(T, B, D).transpose(1, 0, 2), dh
