@@ -4,14 +4,16 @@ Batch 32, 25 steps, one-hot inputs of size 65, hidden size 128, in float32 and f
 Both sides compute the same gradients (inputs, every parameter). All cases run interleaved,
 REPS times each, and the median is reported, so a slow spell of the machine hits every case.
 
-    PYTHONPATH=src python3 benchmarks/bench_layers.py
+    PYTHONPATH=src python3 benchmarks/bench_layers.py [--threads N]
+
+numpy's BLAS kernel matters: see benchmarks/blas.py on OPENBLAS_CORETYPE.
 """
-import os
 import statistics
 import time
 
 import numpy as np
 
+from blas import configure_threads, describe
 from rnncourse.gru import GRU
 from rnncourse.lstm import LSTM
 from rnncourse.rnn import RNN
@@ -19,22 +21,6 @@ from rnncourse.rnn import RNN
 B, T, D, H = 32, 25, 65, 128
 REPS = 15
 LAYERS = {"RNN": RNN, "GRU": GRU, "LSTM": LSTM}
-
-
-def numpy_threads():
-    """numpy's BLAS thread count and where it was read: threadpoolctl, an environment variable
-    that caps it, or else os.cpu_count() (OpenBLAS's default)."""
-    try:
-        from threadpoolctl import threadpool_info
-        counts = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
-        if counts:
-            return max(counts), "threadpoolctl"
-    except ImportError:
-        pass
-    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
-        if os.environ.get(name, "").isdigit():
-            return int(os.environ[name]), name
-    return os.cpu_count(), "os.cpu_count()"
 
 
 def numpy_case(layer, x, g):
@@ -57,12 +43,12 @@ def torch_case(torch, module, x, g):
 
 
 def main():
+    threads = configure_threads(__doc__.splitlines()[0])
     try:
         import torch
         from rnncourse.interop import to_torch
     except ImportError:
         torch = None
-    threads, source = numpy_threads()
     rng = np.random.default_rng(0)
     one_hot = np.eye(D)[rng.integers(0, D, size=(B, T))]  # (B, T, D)
     grad = rng.standard_normal((B, T, H))  # (B, T, H)
@@ -73,8 +59,8 @@ def main():
             cases[name, dtype.__name__, "numpy"] = numpy_case(layer, x, g)
             if torch is not None:
                 cases[name, dtype.__name__, "torch"] = torch_case(torch, to_torch(layer), x, g)
-    print(f"B={B} T={T} D={D} (one-hot) H={H}; {REPS} interleaved repetitions, median; "
-          f"numpy {np.__version__}, {threads} threads ({source})")
+    print(f"B={B} T={T} D={D} (one-hot) H={H}; {REPS} interleaved repetitions, median")
+    print(describe())
     if torch is None:
         print("PyTorch not installed (pip install torch==2.13.0): numpy times only")
     else:

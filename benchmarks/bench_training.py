@@ -13,26 +13,19 @@ machine hits every case alike. The goal is a batched throughput at least 20x the
 
     PYTHONPATH=src python3 benchmarks/bench_training.py [--threads N]
 
---threads N sets the BLAS thread count (it must be set before numpy is imported). For
-matrices this small, one thread is usually fastest, and on a busy machine much more stable.
+For matrices this small, one BLAS thread is usually fastest, and on a busy machine much more
+stable. numpy's BLAS kernel matters too: see benchmarks/blas.py on OPENBLAS_CORETYPE.
 """
-import os
-import sys
+import statistics
+import time
 
-if "--threads" in sys.argv:
-    _n = sys.argv[sys.argv.index("--threads") + 1]
-    for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[_var] = _n
+import numpy as np
 
-import statistics  # noqa: E402
-import time  # noqa: E402
-
-import numpy as np  # noqa: E402
-
-from rnncourse.data import load_first_names  # noqa: E402
-from rnncourse.models import CharLM, detach_state, train_step  # noqa: E402
-from rnncourse.optim import Adagrad  # noqa: E402
-from rnncourse.text import Vocabulary  # noqa: E402
+from blas import configure_threads, describe
+from rnncourse.data import load_first_names
+from rnncourse.models import CharLM, detach_state, train_step
+from rnncourse.optim import Adagrad
+from rnncourse.text import Vocabulary
 
 H, B, T = 128, 32, 25
 LR, CLIP = 0.1, 5.0
@@ -138,14 +131,8 @@ class PerSample:
 
 # ----------------------------------------------------------------------------- timing
 
-def blas_threads():
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
-        if os.environ.get(var):
-            return f"{os.environ[var]} (${var})"
-    return f"default (os.cpu_count() = {os.cpu_count()})"
-
-
 def main():
+    configure_threads(__doc__.splitlines()[0])
     ids, vocab = corpus()
     cases = {}
     for dtype in (np.float32, np.float64):
@@ -153,7 +140,7 @@ def main():
         cases["per-sample", dtype.__name__] = (PerSample(ids, len(vocab), dtype), PER_SAMPLE_UPDATES)
     print(f"vanilla RNN char-LM: vocab {len(vocab)} (one-hot), hidden {H}, {T} steps per update, "
           f"batched B={B}; {REPS} interleaved repetitions, median")
-    print(f"numpy {np.__version__}, BLAS threads {blas_threads()}")
+    print(describe())
     for trainer, _ in cases.values():  # warm up
         trainer.update()
     rates = {case: [] for case in cases}

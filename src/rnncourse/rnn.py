@@ -171,12 +171,11 @@ class RNN(RecurrentLayer):
         (T, B, H), D = hs[1:].shape, self.input_size
         _, f_prime = NONLINEARITIES[self.nonlinearity]
         W_hh_T = self.params["W_hh"].T
-        slope = f_prime(hs[1:])  # (T, B, H) f'(a<t>) for all steps at once
         d_out = d_outputs.transpose(1, 0, 2)  # (T, B, H)
         da = np.empty((T, B, H), self.dtype)  # gradients of the pre-activations a<t>
         for t in reversed(range(T)):
             np.add(d_out[t], dh, out=da[t])
-            da[t] *= slope[t]
+            da[t] *= f_prime(hs[t + 1])  # f'(a<t>), from h<t> = f(a<t>)
             dh = da[t] @ W_hh_T  # (B, H) flows to step t-1
         da = da.reshape(T * B, H)
         self.grads["W_xh"] = x_steps.T @ da

@@ -1,0 +1,27 @@
+"""The benchmark scripts still run: their BLAS report and both sides of the training comparison."""
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+blas = pytest.importorskip("blas", reason="threadpoolctl is in requirements.txt; run python3 course.py test")
+import bench_training  # noqa: E402
+
+
+def test_blas_report_names_the_library_kernel_and_threads():
+    line = blas.describe()
+    assert line.startswith(f"numpy {np.__version__}; BLAS: ") and "kernel" in line and "thread" in line, line
+
+
+@pytest.mark.parametrize("side", ["Batched", "PerSample"])
+def test_both_training_sides_start_near_the_uniform_loss_and_stay_finite(side):
+    ids, vocab = bench_training.corpus()
+    trainer = (bench_training.Batched(ids, vocab, np.float64) if side == "Batched"
+               else bench_training.PerSample(ids, len(vocab), np.float64))
+    losses = [trainer.update() for _ in range(20)]
+    assert abs(losses[0] - math.log(len(vocab))) < 0.5, losses[0]  # about ln V before training
+    assert np.isfinite(losses).all(), losses
