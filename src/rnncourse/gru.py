@@ -85,31 +85,31 @@ class GRU(RecurrentLayer):
     def _forward(self, x, h0):
         (B, T, D), H = x.shape, self.hidden_size
         W_hh, b_hn = self.params["W_hh"], self.params["b_hn"]
-        xw = (x.reshape(B * T, D) @ self.params["W_xh"]).reshape(B, T, 3 * H)  # input part of every step
+        x_steps = x.transpose(1, 0, 2).reshape(T * B, D)  # time-major: rows of step t together
+        xw = (x_steps @ self.params["W_xh"]).reshape(T, B, 3 * H)  # input part of every step at once
         xw += self.params["b_h"]
-        r, z, n, hn, hs = (np.empty((B, T, H), self.dtype) for _ in range(5))
-        h = h0
+        r, z, n, hn = (np.empty((T, B, H), self.dtype) for _ in range(4))
+        hs = np.empty((T + 1, B, H), self.dtype)  # hs[0] is the initial state
+        hs[0] = h0
         for t in range(T):
-            r[:, t], z[:, t], n[:, t], hn[:, t], h = gru_cell(xw[:, t], h @ W_hh, h, b_hn)  # (B, H) each
-            hs[:, t] = h
-        self.gates = {"r": r, "z": z, "n": n}
-        self.hidden_states, self._cache = hs, (x, h0, hn)
-        return hs, h
+            r[t], z[t], n[t], hn[t], hs[t + 1] = gru_cell(xw[t], hs[t] @ W_hh, hs[t], b_hn)  # (B, H) each
+        batch_first = lambda a: a.transpose(1, 0, 2)  # noqa: E731  (T, B, H) -> (B, T, H) view
+        self.gates = {"r": batch_first(r), "z": batch_first(z), "n": batch_first(n)}
+        self.hidden_states, self._cache = batch_first(hs[1:]), (x_steps, hs, r, z, n, hn)
+        return self.hidden_states, hs[T]
 
     def _backward(self, d_outputs, dh):
-        x, h0, hn = self._cache
-        r, z, n, hs = self.gates["r"], self.gates["z"], self.gates["n"], self.hidden_states
-        (B, T, D), H = x.shape, self.hidden_size
-        h_prev = np.concatenate([h0[:, None], hs[:, :-1]], axis=1)  # (B, T, H) h<t-1> for every t
-        d_xw, d_hw = np.empty((B, T, 3 * H), self.dtype), np.empty((B, T, 3 * H), self.dtype)
+        x_steps, hs, r, z, n, hn = self._cache
+        (T, B, H), D = r.shape, self.input_size
+        d_out = d_outputs.transpose(1, 0, 2)  # (T, B, H)
+        d_xw, d_hw = np.empty((T, B, 3 * H), self.dtype), np.empty((T, B, 3 * H), self.dtype)
         W_hh_T = self.params["W_hh"].T
         for t in reversed(range(T)):
-            d_xw[:, t], d_hw[:, t], dh_skip = gru_cell_backward(
-                dh + d_outputs[:, t], r[:, t], z[:, t], n[:, t], hn[:, t], h_prev[:, t])
-            dh = dh_skip + d_hw[:, t] @ W_hh_T  # (B, H) flows to step t-1
-        d_xw, d_hw = d_xw.reshape(B * T, 3 * H), d_hw.reshape(B * T, 3 * H)
-        self.grads["W_xh"] = x.reshape(B * T, D).T @ d_xw
-        self.grads["W_hh"] = h_prev.reshape(B * T, H).T @ d_hw
+            d_xw[t], d_hw[t], dh_skip = gru_cell_backward(dh + d_out[t], r[t], z[t], n[t], hn[t], hs[t])
+            dh = dh_skip + d_hw[t] @ W_hh_T  # (B, H) flows to step t-1
+        d_xw, d_hw = d_xw.reshape(T * B, 3 * H), d_hw.reshape(T * B, 3 * H)
+        self.grads["W_xh"] = x_steps.T @ d_xw
+        self.grads["W_hh"] = hs[:-1].reshape(T * B, H).T @ d_hw
         self.grads["b_h"] = d_xw.sum(axis=0)
         self.grads["b_hn"] = d_hw[:, 2 * H:].sum(axis=0)
-        return (d_xw @ self.params["W_xh"].T).reshape(B, T, D), dh
+        return (d_xw @ self.params["W_xh"].T).reshape(T, B, D).transpose(1, 0, 2), dh
