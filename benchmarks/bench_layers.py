@@ -3,6 +3,8 @@
 Batch 32, 25 steps, one-hot inputs of size 65, hidden size 128, in float32 and float64.
 Both sides compute the same gradients (inputs, every parameter). All cases run interleaved,
 REPS times each, and the median is reported, so a slow spell of the machine hits every case.
+torch is timed as it runs by default and with its oneDNN kernels switched off: a float32 LSTM
+is the one case where torch uses oneDNN's fused kernel for the whole sequence.
 
     PYTHONPATH=src python3 benchmarks/bench_layers.py [--threads N]
 
@@ -10,6 +12,7 @@ numpy's BLAS kernel matters: see benchmarks/blas.py on OPENBLAS_CORETYPE.
 """
 import statistics
 import time
+import warnings
 
 import numpy as np
 
@@ -30,20 +33,24 @@ def numpy_case(layer, x, g):
     return run
 
 
-def torch_case(torch, module, x, g):
+def torch_case(torch, module, x, g, onednn):
+    """torch's forward + backward; onednn=False switches off the oneDNN (mkldnn) kernels, which
+    torch uses for a float32 LSTM on the CPU (one fused kernel for all steps)."""
     x = torch.from_numpy(x).requires_grad_(True)
     g = torch.from_numpy(g)
 
     def run():
-        module.zero_grad(set_to_none=True)
-        x.grad = None
-        outputs, _ = module(x)
-        outputs.backward(g)
+        with torch.backends.mkldnn.flags(enabled=onednn):
+            module.zero_grad(set_to_none=True)
+            x.grad = None
+            outputs, _ = module(x)
+            outputs.backward(g)
     return run
 
 
 def main():
     threads = configure_threads(__doc__.splitlines()[0])
+    warnings.filterwarnings("ignore", message="TF32 acceleration")  # torch's note on switching oneDNN
     try:
         import torch
         from rnncourse.interop import to_torch
@@ -58,7 +65,9 @@ def main():
             layer, x, g = cls(D, H, dtype=dtype), one_hot.astype(dtype), grad.astype(dtype)
             cases[name, dtype.__name__, "numpy"] = numpy_case(layer, x, g)
             if torch is not None:
-                cases[name, dtype.__name__, "torch"] = torch_case(torch, to_torch(layer), x, g)
+                module = to_torch(layer)
+                cases[name, dtype.__name__, "torch"] = torch_case(torch, module, x, g, onednn=True)
+                cases[name, dtype.__name__, "torch, no oneDNN"] = torch_case(torch, module, x, g, onednn=False)
     print(f"B={B} T={T} D={D} (one-hot) H={H}; {REPS} interleaved repetitions, median")
     print(describe())
     if torch is None:
@@ -75,13 +84,17 @@ def main():
             run()
             times[case].append(time.perf_counter() - start)
     median_ms = {case: 1e3 * statistics.median(t) for case, t in times.items()}
-    print(f"{'layer':6} {'dtype':8} {'numpy ms':>9} {'torch ms':>9} {'ratio':>6}")
+    print(f"{'layer':6} {'dtype':8} {'numpy ms':>9} {'torch ms':>9} {'ratio':>6}   "
+          f"{'torch without oneDNN: ms':>24} {'ratio':>6}")
     for name in LAYERS:
         for dtype in ("float32", "float64"):
             ours = median_ms[name, dtype, "numpy"]
-            theirs = median_ms.get((name, dtype, "torch"))
-            torch_part = f"{theirs:9.2f} {ours / theirs:6.2f}" if theirs else f"{'-':>9} {'-':>6}"
-            print(f"{name:6} {dtype:8} {ours:9.2f} {torch_part}")
+            row = f"{name:6} {dtype:8} {ours:9.2f}"
+            for kind, width in (("torch", 9), ("torch, no oneDNN", 24)):
+                theirs = median_ms.get((name, dtype, kind))
+                row += f" {theirs:{width}.2f} {ours / theirs:6.2f}" if theirs else f" {'-':>{width}} {'-':>6}"
+                row += "  " if kind == "torch" else ""
+            print(row)
 
 
 if __name__ == "__main__":
