@@ -3,6 +3,8 @@ import os
 import subprocess
 import sys
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -290,6 +292,15 @@ def test_unigram_loss_is_the_cross_entropy_of_target_frequencies():
     train_seqs, eval_seqs = [np.array([0, 1, 1, 2])], [np.array([0, 2, 1])]
     p = (np.array([0, 2, 1]) + 1.0) / 6  # counts of targets [1, 1, 2] plus one each
     assert unigram_loss(train_seqs, eval_seqs, 3) == pytest.approx(-np.mean(np.log(p[[2, 1]])))
+
+
+def test_unigram_loss_without_smoothing_is_inf_on_an_unseen_id_without_a_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert unigram_loss([np.array([0, 1, 1])], [np.array([0, 2])], 3, smoothing=0) == np.inf
+        assert unigram_loss([np.array([0, 1, 2])], [np.array([0, 2])], 3, smoothing=0) == pytest.approx(np.log(2))
+    with pytest.raises(ValueError, match="smoothing: expected a count >= 0, got -1"):
+        unigram_loss([np.array([0, 1])], [np.array([0, 1])], 2, smoothing=-1)
 
 
 def test_char_lm_learns_names_better_than_the_unigram_baseline():

@@ -441,11 +441,15 @@ def unigram_loss(train_sequences, eval_sequences, vocab_size, smoothing=1.0):
 
     Frequencies of the targets (each sequence without its first id) in `train_sequences`, plus
     `smoothing` per id; returns the mean -log p over the targets of `eval_sequences` (nats).
+    With smoothing=0, a target never seen in training has p = 0 and the loss is inf.
     """
+    if not smoothing >= 0:
+        raise ValueError(f"smoothing: expected a count >= 0, got {smoothing}")
     counts = np.full(vocab_size, float(smoothing))
     for seq in train_sequences:
         counts += np.bincount(np.asarray(seq)[1:], minlength=vocab_size)
-    log_p = np.log(counts / counts.sum())
+    with np.errstate(divide="ignore"):  # log 0 = -inf is the answer for an unseen id
+        log_p = np.log(counts / counts.sum())
     targets = np.concatenate([np.asarray(seq)[1:] for seq in eval_sequences])
     return float(-log_p[targets].mean())
 
