@@ -3,6 +3,7 @@
 Gradients are checked against central differences in float64; the sequence layers are also
 checked against a plain loop of the step functions, which is how the course first writes them.
 """
+import copy
 import re
 
 import numpy as np
@@ -271,6 +272,17 @@ def test_wrapper_params_and_grads_are_the_sub_layers_arrays():
     stack.backward(np.ones_like(outputs))
     assert stack.grads["0.bwd.W_hh"] is bi.bwd.grads["W_hh"]
     assert stack.grads["1.b_h"] is stack.layers[1].grads["b_h"]
+
+
+@pytest.mark.parametrize("write", [lambda d: d.__setitem__("1.b_h", 0), lambda d: d.update({"1.b_h": 0}),
+                                   lambda d: d.pop("1.b_h"), lambda d: d.clear()])
+def test_writing_into_a_wrappers_merged_dict_raises_instead_of_being_lost(write):
+    stack = Stack([RNN(D, H), RNN(H, 3, rng=1)])
+    for merged in (stack.params, stack.grads):
+        with pytest.raises(TypeError, match=r"would be lost; expected a write into a sub-layer's own dict"):
+            write(merged)
+    assert stack.grads["1.b_h"] is stack.layers[1].grads["b_h"]  # nothing changed
+    assert type(copy.deepcopy(stack.params)) is dict  # copies are plain dicts
 
 
 # ----------------------------------------------------------------------------- bad input

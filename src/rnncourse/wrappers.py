@@ -3,16 +3,31 @@
 Both behave like a single sequence layer (forward, backward, params, grads), so optimisers,
 clipping and gradient checks need no special case. Their `params` and `grads` are dicts
 rebuilt on each access from the sub-layers' own dicts: the arrays are the sub-layers' arrays
-(not copies), under prefixed names such as "fwd.W_xh" or "1.W_hh".
+(not copies), under prefixed names such as "fwd.W_xh" or "1.W_hh". Changing an array in
+place changes the sub-layer's; putting a new array into such a dict would be lost, so it raises.
 """
 import numpy as np
 
 from .validation import check_gradient, check_sequence_input, require_forward
 
 
+class MergedDict(dict):
+    """A dict read from several layers' dicts; writing into it raises, since it would be lost."""
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError("this dict is rebuilt from the sub-layers' dicts on every access, so a value put "
+                        "into it would be lost; expected a write into a sub-layer's own dict, e.g. "
+                        "stack.layers[1].grads['W_hh'] or bidirectional.fwd.grads['W_hh']")
+
+    __setitem__ = __delitem__ = __ior__ = update = setdefault = pop = popitem = clear = _refuse
+
+    def __reduce__(self):  # copy.copy, deepcopy and pickle give a plain dict
+        return dict, (dict(self),)
+
+
 def _merged(prefixed_dicts):
     """{prefix + "." + name: array} over (prefix, dict) pairs; the arrays themselves, not copies."""
-    return {f"{prefix}.{name}": value for prefix, d in prefixed_dicts for name, value in d.items()}
+    return MergedDict((f"{prefix}.{name}", value) for prefix, d in prefixed_dicts for name, value in d.items())
 
 
 def _per_layer(value, count, name):
