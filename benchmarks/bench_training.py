@@ -10,6 +10,8 @@ the next, gradient clipping, Adagrad) on the names corpus read as one stream ".a
 
 Every case runs interleaved, REPS times, and the median is reported, so a slow spell of the
 machine hits every case alike. The goal is a batched throughput at least 20x the per-sample one.
+A third case runs only the matrix products of a batched update: its rate over the per-sample
+rate ("ceiling") is the best ratio any batched numpy implementation could reach on this BLAS.
 
     PYTHONPATH=src python3 benchmarks/bench_training.py [--threads N]
 
@@ -129,6 +131,38 @@ class PerSample:
     chars_per_update = T
 
 
+# ----------------------------------------------------------------------------- the BLAS floor
+
+class MatrixProducts:
+    """Only the matrix products a batched update needs (same shapes, same dtype), nothing else:
+    no batched implementation on this BLAS can update faster, so its rate over the per-sample
+    rate is a ceiling for the batched ratio.
+    """
+
+    def __init__(self, vocab_size, dtype):
+        rng = np.random.default_rng(0)
+        V, N = vocab_size, B * T
+        self.x, self.dy = rng.random((N, V)).astype(dtype), rng.random((N, V)).astype(dtype)
+        self.hs, self.da = rng.random((N, H)).astype(dtype), rng.random((N, H)).astype(dtype)
+        self.h = rng.random((B, H)).astype(dtype)
+        self.W_xh, self.W_hh, self.W_hy = (rng.random(shape).astype(dtype) for shape in ((V, H), (H, H), (H, V)))
+
+    def update(self):
+        self.x @ self.W_xh  # forward: input part of every step, then the T recurrent steps, then the head
+        for _ in range(T):
+            self.h @ self.W_hh
+        self.hs @ self.W_hy
+        self.dy @ self.W_hy.T  # backward: the head, the T recurrent steps, the weight gradients
+        self.hs.T @ self.dy
+        for _ in range(T):
+            self.h @ self.W_hh.T
+        self.x.T @ self.da
+        self.hs.T @ self.da
+        return float("nan")
+
+    chars_per_update = B * T
+
+
 # ----------------------------------------------------------------------------- timing
 
 def main():
@@ -138,6 +172,7 @@ def main():
     for dtype in (np.float32, np.float64):
         cases["batched", dtype.__name__] = (Batched(ids, vocab, dtype), BATCHED_UPDATES)
         cases["per-sample", dtype.__name__] = (PerSample(ids, len(vocab), dtype), PER_SAMPLE_UPDATES)
+        cases["products", dtype.__name__] = (MatrixProducts(len(vocab), dtype), BATCHED_UPDATES)
     print(f"vanilla RNN char-LM: vocab {len(vocab)} (one-hot), hidden {H}, {T} steps per update, "
           f"batched B={B}; {REPS} interleaved repetitions, median")
     print(describe())
@@ -151,13 +186,15 @@ def main():
             for _ in range(updates):
                 losses[case].append(trainer.update())
             rates[case].append(updates * trainer.chars_per_update / (time.perf_counter() - start))
-    print(f"{'dtype':8} {'batched chars/s':>16} {'per-sample chars/s':>19} {'ratio':>7}   "
-          f"{'ms/update (b, p)':>17}   loss first -> last (b, p)")
+    print(f"{'dtype':8} {'batched chars/s':>16} {'per-sample chars/s':>19} {'ratio':>7} {'ceiling':>8}   "
+          f"{'ms/update (b, p, products)':>27}   loss first -> last (b, p)")
     for dtype in ("float32", "float64"):
-        b, p = (statistics.median(rates[kind, dtype]) for kind in ("batched", "per-sample"))
+        b, p, m = (statistics.median(rates[kind, dtype]) for kind in ("batched", "per-sample", "products"))
         lb, lp = losses["batched", dtype], losses["per-sample", dtype]
-        print(f"{dtype:8} {b:16,.0f} {p:19,.0f} {b / p:6.1f}x   {1e3 * B * T / b:8.2f} {1e3 * T / p:8.2f}   "
+        print(f"{dtype:8} {b:16,.0f} {p:19,.0f} {b / p:6.1f}x {m / p:7.1f}x   "
+              f"{1e3 * B * T / b:8.2f} {1e3 * T / p:8.2f} {1e3 * B * T / m:9.2f}   "
               f"{lb[0]:.2f} -> {lb[-1]:.2f}, {lp[0]:.2f} -> {lp[-1]:.2f}")
+    print("ceiling: the rate of the batched update's matrix products alone, over the per-sample rate")
 
 
 if __name__ == "__main__":
