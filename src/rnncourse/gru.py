@@ -96,7 +96,7 @@ class GRU(RecurrentLayer):
         batch_first = lambda a: a.transpose(1, 0, 2)  # noqa: E731  (T, B, H) -> (B, T, H) view
         self.gates = {"r": batch_first(r), "z": batch_first(z), "n": batch_first(n)}
         self.hidden_states, self._cache = batch_first(hs[1:]), (x_steps, hs, r, z, n, hn)
-        return self.hidden_states, hs[T]
+        return self.hidden_states, hs[T].copy()  # a copy: the caller may change it
 
     def _backward(self, d_outputs, dh):
         x_steps, hs, r, z, n, hn = self._cache

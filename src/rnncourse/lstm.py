@@ -134,7 +134,7 @@ class LSTM(RecurrentLayer):
         self.gates = dict(zip("ifgo", (batch_first(gates[..., k * H:(k + 1) * H]) for k in range(4))))
         self.hidden_states, self.cell_states = batch_first(hs[1:]), batch_first(cs[1:])
         self._cache = (x_steps, gates, hs, cs, tanh_cs)
-        return self.hidden_states, (hs[T], cs[T])
+        return self.hidden_states, (hs[T].copy(), cs[T].copy())  # copies: the caller may change them
 
     def _backward(self, d_outputs, d_state):
         x_steps, gates, hs, cs, tanh_cs = self._cache

@@ -164,7 +164,7 @@ class RNN(RecurrentLayer):
             a[t] += hs[t] @ W_hh
             f(a[t], out=hs[t + 1])  # (B, H)
         self.hidden_states, self._cache = hs[1:].transpose(1, 0, 2), (x_steps, hs)
-        return self.hidden_states, hs[T]
+        return self.hidden_states, hs[T].copy()  # a copy: the caller may change it
 
     def _backward(self, d_outputs, dh):
         x_steps, hs = self._cache
