@@ -301,6 +301,8 @@ def test_unigram_loss_without_smoothing_is_inf_on_an_unseen_id_without_a_warning
         assert unigram_loss([np.array([0, 1, 2])], [np.array([0, 2])], 3, smoothing=0) == pytest.approx(np.log(2))
     with pytest.raises(ValueError, match="smoothing: expected a count >= 0, got -1"):
         unigram_loss([np.array([0, 1])], [np.array([0, 1])], 2, smoothing=-1)
+    with pytest.raises(ValueError, match="expected at least one target .* when smoothing is 0, got none"):
+        unigram_loss([np.array([0])], [np.array([0, 1])], 2, smoothing=0)
 
 
 def test_char_lm_learns_names_better_than_the_unigram_baseline():

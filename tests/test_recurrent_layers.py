@@ -285,6 +285,33 @@ def test_writing_into_a_wrappers_merged_dict_raises_instead_of_being_lost(write)
     assert type(copy.deepcopy(stack.params)) is dict  # copies are plain dicts
 
 
+def test_an_in_place_update_through_a_wrappers_merged_dict_works():
+    stack = Stack([RNN(D, H), RNN(H, 3, rng=1)])
+    before = stack.layers[1].params["b_h"].copy()
+    stack.params["1.b_h"] -= 0.1  # changes the array in place, then stores the same array back
+    np.testing.assert_array_equal(stack.layers[1].params["b_h"], before - 0.1)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_hidden_states_and_gates_are_read_only_views(kind):
+    layer = make_model(kind)
+    layer.forward(np.ones((2, 3, D)))
+    views = [layer.hidden_states, *getattr(layer, "gates", {}).values()]
+    views += [layer.cell_states] if hasattr(layer, "cell_states") else []
+    for view in views:
+        with pytest.raises(ValueError, match="read-only"):
+            view[0, 0, 0] = 1.0  # backward reads these: editing them would change the gradients
+
+
+def test_lstm_gates_keep_their_relative_precision_when_nearly_closed():
+    layer = LSTM(D, H, rng=0)
+    layer.params["b_h"][3 * H:] -= 30.0  # output gate σ(a_o) ≈ 1e-13
+    x = np.random.default_rng(1).standard_normal((2, 1, D))
+    layer.forward(x)
+    a_o = x[:, 0] @ layer.params["W_xh"][:, 3 * H:] + layer.params["b_h"][3 * H:]  # h0 = 0
+    np.testing.assert_allclose(layer.gates["o"][:, 0], 1 / (1 + np.exp(-a_o)), rtol=1e-13)
+
+
 # ----------------------------------------------------------------------------- bad input
 
 @pytest.mark.parametrize("name", KINDS + ["bi_gru", "stack_lstm"])
@@ -402,3 +429,10 @@ def test_check_layer_handles_nested_and_list_states():
     assert {"state0[0]", "state0[1][0]", "state0[1][1]"} <= set(errors)
     assert_gradients_close(errors, 1e-6)
     assert_gradients_close(check_layer(LSTM(2, 3, rng=3), x, [np.zeros((2, 3)), np.ones((2, 3))]), 1e-6)
+
+
+def test_lstm_step_promotes_mixed_dtypes_like_numpy():
+    params = {k: v for k, v in LSTM(D, H, rng=0).params.items()}  # float64
+    x, h_prev, c_prev = np.ones((2, D)), np.zeros((2, H), np.float32), np.zeros((2, H), np.float32)
+    (h, c), _ = lstm_step_forward(x, (h_prev, c_prev), params)
+    assert h.dtype == c.dtype == np.float64

@@ -13,7 +13,7 @@ with W_hn, or swap the roles of z and 1 - z; the results differ, so check which 
 """
 import numpy as np
 
-from .rnn import RecurrentLayer, check_step_inputs, sigmoid
+from .rnn import RecurrentLayer, batch_first, check_step_inputs, sigmoid
 from .validation import check_gradient
 
 
@@ -93,7 +93,6 @@ class GRU(RecurrentLayer):
         hs[0] = h0
         for t in range(T):
             r[t], z[t], n[t], hn[t], hs[t + 1] = gru_cell(xw[t], hs[t] @ W_hh, hs[t], b_hn)  # (B, H) each
-        batch_first = lambda a: a.transpose(1, 0, 2)  # noqa: E731  (T, B, H) -> (B, T, H) view
         self.gates = {"r": batch_first(r), "z": batch_first(z), "n": batch_first(n)}
         self.hidden_states, self._cache = batch_first(hs[1:]), (x_steps, hs, r, z, n, hn)
         return self.hidden_states, hs[T].copy()  # a copy: the caller may change it

@@ -7,27 +7,10 @@
 
 The state is the pair (h, c). b_h (4H,) is PyTorch's bias_ih + bias_hh.
 """
-import functools
-
 import numpy as np
 
-from .rnn import RecurrentLayer, check_step_inputs
+from .rnn import RecurrentLayer, batch_first, check_step_inputs, sigmoid
 from .validation import check_gradient, check_shape
-
-
-@functools.lru_cache(maxsize=None)
-def _gate_scale_and_shift(H, dtype):
-    """(4H,) scale (½, ½, 1, ½) and shift (½, ½, 0, ½), block by block, read-only.
-
-    σ(a) = ½ + ½ tanh(a / 2), so scale * tanh(scale * a) + shift is σ(a) on the i, f and o
-    blocks and tanh(a) on the g block: one tanh activates all four gates. (Its error is
-    within an ulp of 1 in absolute terms, so tiny gate values like 1e-12 lose relative digits;
-    nothing they are added to can tell.)
-    """
-    scale, shift = np.full(4 * H, 0.5, dtype), np.full(4 * H, 0.5, dtype)
-    scale[2 * H:3 * H], shift[2 * H:3 * H] = 1, 0
-    scale.flags.writeable = shift.flags.writeable = False
-    return scale, shift
 
 
 def lstm_cell(a, c_prev, out=None):
@@ -37,12 +20,13 @@ def lstm_cell(a, c_prev, out=None):
     out: optional arrays (gates, c, tanh_c, h) to write into; gates may be `a` itself.
     """
     H = c_prev.shape[1]
-    gates, c, tanh_c, h = out if out is not None else (np.empty_like(a), *(np.empty_like(c_prev) for _ in range(3)))
-    scale, shift = _gate_scale_and_shift(H, a.dtype)
-    np.multiply(a, scale, out=gates)  # σ for i, f and o, tanh for g
-    np.tanh(gates, out=gates)
-    gates *= scale
-    gates += shift
+    if out is None:
+        dtype = np.result_type(a, c_prev)
+        out = np.empty(a.shape, dtype), *(np.empty(c_prev.shape, dtype) for _ in range(3))
+    gates, c, tanh_c, h = out
+    g = np.tanh(a[:, 2 * H:3 * H])  # tanh for g, before `a` may be overwritten ...
+    sigmoid(a, out=gates)  # ... σ for i, f and o
+    gates[:, 2 * H:3 * H] = g
     i, f, g, o = (gates[:, k * H:(k + 1) * H] for k in range(4))
     np.multiply(f, c_prev, out=c)
     c += i * g  # c' = f ⊙ c + i ⊙ g
@@ -130,7 +114,6 @@ class LSTM(RecurrentLayer):
         for t in range(T):
             gates[t] += hs[t] @ W_hh
             lstm_cell(gates[t], cs[t], out=(gates[t], cs[t + 1], tanh_cs[t], hs[t + 1]))
-        batch_first = lambda a: a.transpose(1, 0, 2)  # noqa: E731  (T, B, ·) -> (B, T, ·) view
         self.gates = dict(zip("ifgo", (batch_first(gates[..., k * H:(k + 1) * H]) for k in range(4))))
         self.hidden_states, self.cell_states = batch_first(hs[1:]), batch_first(cs[1:])
         self._cache = (x_steps, gates, hs, cs, tanh_cs)

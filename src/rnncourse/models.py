@@ -448,6 +448,9 @@ def unigram_loss(train_sequences, eval_sequences, vocab_size, smoothing=1.0):
     counts = np.full(vocab_size, float(smoothing))
     for seq in train_sequences:
         counts += np.bincount(np.asarray(seq)[1:], minlength=vocab_size)
+    if counts.sum() == 0:
+        raise ValueError("train_sequences: expected at least one target (a sequence of 2 or more ids) "
+                         "when smoothing is 0, got none")
     with np.errstate(divide="ignore"):  # log 0 = -inf is the answer for an unseen id
         log_p = np.log(counts / counts.sum())
     targets = np.concatenate([np.asarray(seq)[1:] for seq in eval_sequences])

@@ -16,10 +16,26 @@ from .validation import (as_float_array, check_finite, check_gradient, check_seq
                          check_shape, require_forward)
 
 
-def sigmoid(a):
-    """σ(a) = 1 / (1 + exp(-a)). For very negative a, exp(-a) overflows to inf and σ is exactly 0."""
+def sigmoid(a, out=None):
+    """σ(a) = 1 / (1 + exp(-a)). For very negative a, exp(-a) overflows to inf and σ is exactly 0.
+
+    out: optional float array to write into, without temporaries (it may be `a` itself).
+    """
     with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(-a))
+        if out is None:
+            return 1.0 / (1.0 + np.exp(-a))
+        np.negative(a, out=out)
+        np.exp(out, out=out)
+        out += 1
+        return np.reciprocal(out, out=out)
+
+
+def batch_first(steps):
+    """A read-only (B, T, ...) view of a time-major (T, B, ...) buffer: a layer's hidden states and
+    gates, which its backward pass reads, so editing them in place must not be possible."""
+    view = steps.swapaxes(0, 1)
+    view.flags.writeable = False
+    return view
 
 
 def relu(a, out=None):
@@ -163,7 +179,7 @@ class RNN(RecurrentLayer):
         for t in range(T):
             a[t] += hs[t] @ W_hh
             f(a[t], out=hs[t + 1])  # (B, H)
-        self.hidden_states, self._cache = hs[1:].transpose(1, 0, 2), (x_steps, hs)
+        self.hidden_states, self._cache = batch_first(hs[1:]), (x_steps, hs)
         return self.hidden_states, hs[T].copy()  # a copy: the caller may change it
 
     def _backward(self, d_outputs, dh):

@@ -4,7 +4,8 @@ Both behave like a single sequence layer (forward, backward, params, grads), so 
 clipping and gradient checks need no special case. Their `params` and `grads` are dicts
 rebuilt on each access from the sub-layers' own dicts: the arrays are the sub-layers' arrays
 (not copies), under prefixed names such as "fwd.W_xh" or "1.W_hh". Changing an array in
-place changes the sub-layer's; putting a new array into such a dict would be lost, so it raises.
+place changes the sub-layer's (`stack.params["1.b_h"] -= 0.1` works); putting a new array into
+such a dict would be lost, so it raises.
 """
 import numpy as np
 
@@ -12,14 +13,20 @@ from .validation import check_gradient, check_sequence_input, require_forward
 
 
 class MergedDict(dict):
-    """A dict read from several layers' dicts; writing into it raises, since it would be lost."""
+    """A dict read from several layers' dicts. Arrays in it can be changed in place (`d[k] -= v`
+    works); putting a new value into it raises, since the next access would not show it."""
+
+    def __setitem__(self, key, value):
+        if key in self and value is dict.__getitem__(self, key):
+            return  # d[k] -= v: the array was changed in place, Python then stores it back
+        self._refuse()
 
     def _refuse(self, *args, **kwargs):
         raise TypeError("this dict is rebuilt from the sub-layers' dicts on every access, so a value put "
                         "into it would be lost; expected a write into a sub-layer's own dict, e.g. "
                         "stack.layers[1].grads['W_hh'] or bidirectional.fwd.grads['W_hh']")
 
-    __setitem__ = __delitem__ = __ior__ = update = setdefault = pop = popitem = clear = _refuse
+    __delitem__ = __ior__ = update = setdefault = pop = popitem = clear = _refuse
 
     def __reduce__(self):  # copy.copy, deepcopy and pickle give a plain dict
         return dict, (dict(self),)
