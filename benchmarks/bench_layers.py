@@ -39,7 +39,7 @@ def numpy_case(layer, x, g):
 def products_case(gates, dtype):
     """Only the matrix products a layer's forward + backward needs, at the same shapes: input
     part, T recurrent steps, T steps back, the two weight gradients and dx. No numpy layer on
-    this BLAS can be faster."""
+    this BLAS that multiplies its inputs (as torch does here) can be faster."""
     rng = np.random.default_rng(0)
     G = gates * H
     x, hs, da = (rng.random(shape).astype(dtype) for shape in ((B * T, D), (B * T, H), (B * T, G)))

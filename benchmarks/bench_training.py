@@ -11,7 +11,8 @@ the next, gradient clipping, Adagrad) on the names corpus read as one stream ".a
 Every case runs interleaved, REPS times, and the median is reported, so a slow spell of the
 machine hits every case alike. The goal is a batched throughput at least 20x the per-sample one.
 A third case runs only the matrix products of a batched update: its rate over the per-sample
-rate ("ceiling") is the best ratio any batched numpy implementation could reach on this BLAS.
+rate ("ceiling") is the best ratio a batched numpy implementation that multiplies its one-hot
+inputs could reach on this BLAS.
 
     PYTHONPATH=src python3 benchmarks/bench_training.py [--threads N]
 
@@ -135,8 +136,9 @@ class PerSample:
 
 class MatrixProducts:
     """Only the matrix products a batched update needs (same shapes, same dtype), nothing else:
-    no batched implementation on this BLAS can update faster, so its rate over the per-sample
-    rate is a ceiling for the batched ratio.
+    no batched implementation on this BLAS that multiplies its one-hot inputs (rather than
+    looking their rows up) can update faster, so its rate over the per-sample rate is a
+    ceiling for the batched ratio. (dx, which the course's layer also computes, is left out.)
     """
 
     def __init__(self, vocab_size, dtype):
