@@ -6,7 +6,8 @@ REPS times each, and the median is reported, so a slow spell of the machine hits
 torch is timed as it runs by default and with its oneDNN kernels switched off: a float32 LSTM
 is the one case where torch uses oneDNN's fused kernel for the whole sequence. The last
 columns time numpy's matrix products alone at each layer's shapes: the floor for any numpy
-layer on this BLAS, so a ratio above 1 there cannot be beaten by rewriting the layer.
+layer on this BLAS that multiplies its inputs, so a ratio above 1 there cannot be beaten by
+rewriting the layer.
 
     PYTHONPATH=src python3 benchmarks/bench_layers.py [--threads N]
 
@@ -123,7 +124,7 @@ def main():
             row += f" {floor:11.2f} " + (f"{floor / theirs:6.2f}" if theirs else f"{'-':>6}")
             print(row)
     print("products: numpy's matrix products alone at the layer's shapes (ratio: to torch), "
-          "the floor for any numpy layer on this BLAS")
+          "the floor for any numpy layer on this BLAS that multiplies its inputs")
 
 
 if __name__ == "__main__":

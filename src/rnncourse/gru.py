@@ -83,10 +83,9 @@ class GRU(RecurrentLayer):
         self.gates = None
 
     def _forward(self, x, h0):
-        (B, T, D), H = x.shape, self.hidden_size
+        (T, B, D), H = x.shape, self.hidden_size
         W_hh, b_hn = self.params["W_hh"], self.params["b_hn"]
-        x_steps = x.transpose(1, 0, 2).reshape(T * B, D)  # time-major: rows of step t together
-        xw = (x_steps @ self.params["W_xh"]).reshape(T, B, 3 * H)  # input part of every step at once
+        xw = (x.reshape(T * B, D) @ self.params["W_xh"]).reshape(T, B, 3 * H)  # input part of every step at once
         xw += self.params["b_h"]
         r, z, n, hn = (np.empty((T, B, H), self.dtype) for _ in range(4))
         hs = np.empty((T + 1, B, H), self.dtype)  # hs[0] is the initial state
@@ -94,21 +93,20 @@ class GRU(RecurrentLayer):
         for t in range(T):
             r[t], z[t], n[t], hn[t], hs[t + 1] = gru_cell(xw[t], hs[t] @ W_hh, hs[t], b_hn)  # (B, H) each
         self.gates = {"r": batch_first(r), "z": batch_first(z), "n": batch_first(n)}
-        self.hidden_states, self._cache = batch_first(hs[1:]), (x_steps, hs, r, z, n, hn)
+        self.hidden_states, self._cache = batch_first(hs[1:]), (x, hs, r, z, n, hn)
         return self.hidden_states, hs[T].copy()  # a copy: the caller may change it
 
-    def _backward(self, d_outputs, dh):
-        x_steps, hs, r, z, n, hn = self._cache
-        (T, B, H), D = r.shape, self.input_size
-        d_out = d_outputs.transpose(1, 0, 2)  # (T, B, H)
+    def _backward(self, d_out, dh):
+        x, hs, r, z, n, hn = self._cache
+        (T, B, D), H = x.shape, self.hidden_size
         d_xw, d_hw = np.empty((T, B, 3 * H), self.dtype), np.empty((T, B, 3 * H), self.dtype)
         W_hh_T = self.params["W_hh"].T
         for t in reversed(range(T)):
             d_xw[t], d_hw[t], dh_skip = gru_cell_backward(dh + d_out[t], r[t], z[t], n[t], hn[t], hs[t])
             dh = dh_skip + d_hw[t] @ W_hh_T  # (B, H) flows to step t-1
         d_xw, d_hw = d_xw.reshape(T * B, 3 * H), d_hw.reshape(T * B, 3 * H)
-        self.grads["W_xh"] = x_steps.T @ d_xw
+        self.grads["W_xh"] = x.reshape(T * B, D).T @ d_xw
         self.grads["W_hh"] = hs[:-1].reshape(T * B, H).T @ d_hw
         self.grads["b_h"] = d_xw.sum(axis=0)
         self.grads["b_hn"] = d_hw[:, 2 * H:].sum(axis=0)
-        return (d_xw @ self.params["W_xh"].T).reshape(T, B, D).transpose(1, 0, 2), dh
+        return (d_xw @ self.params["W_xh"].T).reshape(T, B, D), dh

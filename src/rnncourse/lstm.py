@@ -103,10 +103,9 @@ class LSTM(RecurrentLayer):
         return tuple(super(LSTM, self)._check_state(s, batch, f"{name}[{k}]") for k, s in enumerate(state))
 
     def _forward(self, x, state0):
-        (B, T, D), H = x.shape, self.hidden_size
+        (T, B, D), H = x.shape, self.hidden_size
         W_hh = self.params["W_hh"]
-        x_steps = x.transpose(1, 0, 2).reshape(T * B, D)  # time-major: rows of step t together
-        gates = (x_steps @ self.params["W_xh"]).reshape(T, B, 4 * H)  # input part of every step at once;
+        gates = (x.reshape(T * B, D) @ self.params["W_xh"]).reshape(T, B, 4 * H)  # input part of every step at once;
         gates += self.params["b_h"]  # the loop adds h<t-1> W_hh and turns each step's row into its gates
         hs, cs = (np.empty((T + 1, B, H), self.dtype) for _ in range(2))  # [0] holds the initial state
         tanh_cs = np.empty((T, B, H), self.dtype)
@@ -116,12 +115,12 @@ class LSTM(RecurrentLayer):
             lstm_cell(gates[t], cs[t], out=(gates[t], cs[t + 1], tanh_cs[t], hs[t + 1]))
         self.gates = dict(zip("ifgo", (batch_first(gates[..., k * H:(k + 1) * H]) for k in range(4))))
         self.hidden_states, self.cell_states = batch_first(hs[1:]), batch_first(cs[1:])
-        self._cache = (x_steps, gates, hs, cs, tanh_cs)
+        self._cache = (x, gates, hs, cs, tanh_cs)
         return self.hidden_states, (hs[T].copy(), cs[T].copy())  # copies: the caller may change them
 
-    def _backward(self, d_outputs, d_state):
-        x_steps, gates, hs, cs, tanh_cs = self._cache
-        (T, B, H), D = tanh_cs.shape, self.input_size
+    def _backward(self, d_out, d_state):
+        x, gates, hs, cs, tanh_cs = self._cache
+        (T, B, D), H = x.shape, self.hidden_size
         i, f, g, o = (gates[..., k * H:(k + 1) * H] for k in range(4))  # (T, B, H) each
         # What a step's pre-activations get from dc (i, f, g) or dh (o) does not depend on the
         # upstream gradient, so compute it for all steps at once; the loop only carries dh and dc.
@@ -131,7 +130,6 @@ class LSTM(RecurrentLayer):
         local[:, :, 2] = i * (1 - g * g)  # d a_g / d c, through tanh
         local[:, :, 3] = tanh_cs * o * (1 - o)  # d a_o / d h: h = o tanh(c)
         dc_dh = o * (1 - tanh_cs * tanh_cs)  # c also reaches the loss through h
-        d_out = d_outputs.transpose(1, 0, 2)  # (T, B, H)
         W_hh_T = self.params["W_hh"].T
         da = np.empty((T, B, 4, H), self.dtype)  # gradients of the pre-activations of every step
         dh, dc = d_state
@@ -143,8 +141,7 @@ class LSTM(RecurrentLayer):
             dc = dc * f[t]  # (B, H) flows to step t-1 ...
             dh = da[t].reshape(B, 4 * H) @ W_hh_T  # ... and so does dh
         da = da.reshape(T * B, 4 * H)
-        self.grads["W_xh"] = x_steps.T @ da
+        self.grads["W_xh"] = x.reshape(T * B, D).T @ da
         self.grads["W_hh"] = hs[:-1].reshape(T * B, H).T @ da
         self.grads["b_h"] = da.sum(axis=0)
-        dx = (da @ self.params["W_xh"].T).reshape(T, B, D)
-        return dx.transpose(1, 0, 2), (dh, dc)
+        return (da @ self.params["W_xh"].T).reshape(T, B, D), (dh, dc)

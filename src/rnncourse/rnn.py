@@ -97,7 +97,9 @@ class RecurrentLayer:
 
     A subclass passes its parameter shapes to __init__ and writes `_forward(x, state0)` and
     `_backward(d_outputs, d_state)`; forward/backward here check and cast the arguments
-    first, so the subclasses hold only the maths.
+    first, so the subclasses hold only the maths. The subclasses work time-major: x (T, B, D)
+    and d_outputs (T, B, H) arrive so, and dx (T, B, D) goes back so, which keeps each step's
+    rows together in memory.
     """
 
     def __init__(self, input_size, hidden_size, param_shapes, rng=0, dtype=np.float64):
@@ -132,10 +134,11 @@ class RecurrentLayer:
         The layer keeps its own copies of x and the states for backward, so the caller may change
         what it passed or received without changing the gradients.
         """
-        x = check_sequence_input(x, self.input_size).astype(self.dtype, copy=True)
+        x = check_sequence_input(x, self.input_size)
+        x_steps = np.array(x.swapaxes(0, 1), dtype=self.dtype, order="C")  # (T, B, D): our own copy
         batch = x.shape[0]
         state0 = self.zero_state(batch) if state0 is None else self._check_state(state0, batch, "state0")
-        outputs, final = self._forward(x, state0)
+        outputs, final = self._forward(x_steps, state0)
         return outputs.copy(), final
 
     def backward(self, d_outputs, d_state=None):
@@ -150,7 +153,8 @@ class RecurrentLayer:
         d_outputs = (np.zeros(shape, self.dtype) if d_outputs is None
                      else check_gradient(d_outputs, shape, "d_outputs").astype(self.dtype, copy=False))
         d_state = self.zero_state(shape[0]) if d_state is None else self._check_state(d_state, shape[0], "d_state")
-        return self._backward(d_outputs, d_state)
+        dx_steps, d_state0 = self._backward(d_outputs.swapaxes(0, 1), d_state)  # dx comes back time-major
+        return dx_steps.swapaxes(0, 1), d_state0
 
 
 # ----------------------------------------------------------------------------- the layer
@@ -168,33 +172,31 @@ class RNN(RecurrentLayer):
         super().__init__(input_size, hidden_size, shapes, rng, dtype)
 
     def _forward(self, x, h0):
-        (B, T, D), H = x.shape, self.hidden_size
+        (T, B, D), H = x.shape, self.hidden_size
         f, _ = NONLINEARITIES[self.nonlinearity]
         W_hh = self.params["W_hh"]
-        x_steps = x.transpose(1, 0, 2).reshape(T * B, D)  # time-major: rows of step t together
-        a = (x_steps @ self.params["W_xh"]).reshape(T, B, H)  # input part of every step at once
+        a = (x.reshape(T * B, D) @ self.params["W_xh"]).reshape(T, B, H)  # input part of every step at once
         a += self.params["b_h"]
         hs = np.empty((T + 1, B, H), self.dtype)  # hs[0] is the initial state
         hs[0] = h0
         for t in range(T):
             a[t] += hs[t] @ W_hh
             f(a[t], out=hs[t + 1])  # (B, H)
-        self.hidden_states, self._cache = batch_first(hs[1:]), (x_steps, hs)
+        self.hidden_states, self._cache = batch_first(hs[1:]), (x, hs)
         return self.hidden_states, hs[T].copy()  # a copy: the caller may change it
 
-    def _backward(self, d_outputs, dh):
-        x_steps, hs = self._cache
-        (T, B, H), D = hs[1:].shape, self.input_size
+    def _backward(self, d_out, dh):
+        x, hs = self._cache
+        (T, B, D), H = x.shape, self.hidden_size
         _, f_prime = NONLINEARITIES[self.nonlinearity]
         W_hh_T = self.params["W_hh"].T
-        d_out = d_outputs.transpose(1, 0, 2)  # (T, B, H)
         da = np.empty((T, B, H), self.dtype)  # gradients of the pre-activations a<t>
         for t in reversed(range(T)):
             np.add(d_out[t], dh, out=da[t])
             da[t] *= f_prime(hs[t + 1])  # f'(a<t>), from h<t> = f(a<t>)
             dh = da[t] @ W_hh_T  # (B, H) flows to step t-1
         da = da.reshape(T * B, H)
-        self.grads["W_xh"] = x_steps.T @ da
+        self.grads["W_xh"] = x.reshape(T * B, D).T @ da
         self.grads["W_hh"] = hs[:-1].reshape(T * B, H).T @ da
         self.grads["b_h"] = da.sum(axis=0)
-        return (da @ self.params["W_xh"].T).reshape(T, B, D).transpose(1, 0, 2), dh
+        return (da @ self.params["W_xh"].T).reshape(T, B, D), dh
