@@ -2,7 +2,8 @@
 
     python3 course.py lab        install what is needed, open JupyterLab at the welcome notebook
     python3 course.py test       install what is needed, run the whole test suite
-    python3 course.py execute [NOTEBOOK ...]   re-execute notebooks in place (default: all)
+    python3 course.py execute [NOTEBOOK ...]   maintainers: regenerate the student edition of each notebook
+                                             from its instructor edition and re-execute both (default: all)
     python3 course.py figures    regenerate every diagram in figures/
 
 Everything is installed into .venv/ inside the course folder, once; later runs reuse it and
@@ -87,7 +88,7 @@ def run(args, timeout=None):
 
 def main(argv):
     command, rest = (argv[0], argv[1:]) if argv else ("help", [])
-    if command not in ("lab", "test", "execute", "figures"):
+    if command not in ("lab", "test", "execute", "editions", "figures"):
         print(__doc__)
         return 0 if command in ("help", "-h", "--help") else 2
     install()
@@ -98,9 +99,9 @@ def main(argv):
         return run([python, "-m", "pytest", *rest], timeout=TEST_TIMEOUT)
     if command == "figures":
         return run([python, "-m", "rnncourse", "figures"])
-    notebooks = rest or sorted(str(p.relative_to(ROOT)) for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    for notebook in notebooks:
-        code = run([python, "-m", "rnncourse", "execute", notebook], timeout=NOTEBOOK_TIMEOUT)
+    notebooks = rest or sorted(str(p.relative_to(ROOT)) for p in (ROOT / "notebooks" / "solutions").glob("[0-9][0-9]_*.ipynb"))
+    for notebook in notebooks:  # `editions` is another name for `execute`
+        code = run([python, str(ROOT / "tools" / "editions.py"), notebook], timeout=2 * NOTEBOOK_TIMEOUT)
         if code:
             return code
     return 0

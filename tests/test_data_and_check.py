@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rnncourse import check, data
+from rnncourse import data, setup_check as check
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -2,7 +2,7 @@
 import nbformat
 import pytest
 
-from rnncourse.execution import execute_notebook
+from execution import execute_notebook
 
 
 def write_notebook(path, *sources):

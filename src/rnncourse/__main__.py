@@ -1,4 +1,4 @@
-"""Command line: `python -m rnncourse check | figures [DIR] | execute NOTEBOOK`."""
+"""Command line: `python -m rnncourse check | figures [DIR]`."""
 import argparse
 import sys
 
@@ -9,18 +9,12 @@ def main(argv=None):
     commands.add_parser("check", help="report versions, the widget extension and the data files")
     figures = commands.add_parser("figures", help="regenerate every diagram in figures/")
     figures.add_argument("directory", nargs="?", default=None, help="default: the repository's figures/")
-    execute = commands.add_parser("execute", help="re-execute a notebook in place (stored outputs refreshed)")
-    execute.add_argument("notebook")
     args = parser.parse_args(argv)
     if args.command == "check":
-        from .check import run
+        from .setup_check import run
         return 0 if run() else 1
-    if args.command == "execute":
-        from .execution import execute_notebook
-        print(f"executed {execute_notebook(args.notebook)}")
-        return 0
     from .figures import write_figures
-    from .check import REPO
+    from .setup_check import REPO
     for path in write_figures(args.directory or REPO / "figures"):
         print(path)
     return 0

@@ -1,6 +1,6 @@
 """Re-execute a notebook in place, top to bottom, so its stored outputs are fresh.
 
-Used by `python course.py execute`. The notebook file is replaced only when every cell ran
+Maintainer tooling, used by `python3 course.py execute` through editions.py. The notebook file is replaced only when every cell ran
 without error; otherwise it is left exactly as it was and the failing cell is reported.
 """
 import json
@@ -54,20 +54,34 @@ def stable_widget_ids(notebook):
     return nbformat.writes(nbformat.reads(text, as_version=4))  # keys sorted under the new names
 
 
-def execute_notebook(path, cell_timeout=120):
-    """Execute `path` with the current environment's python3 kernel and save it in place."""
-    path = Path(path).resolve()
-    for name, value in KERNEL_ENVIRONMENT.items():
-        os.environ.setdefault(name, value)  # inherited by the kernel
-    notebook = nbformat.read(path, as_version=4)
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}  # as JupyterLab writes it
+
+
+def execute(notebook, folder, name, cell_timeout=120):
+    """Run every cell of `notebook` (in memory) with the python3 kernel, in `folder`; SystemExit on a failure."""
+    for variable, value in KERNEL_ENVIRONMENT.items():
+        os.environ.setdefault(variable, value)  # inherited by the kernel
+    notebook.metadata["kernelspec"] = dict(KERNELSPEC)
     client = NotebookClient(notebook, timeout=cell_timeout, kernel_name="python3", record_timing=False,
                             coalesce_streams=True,  # one stream output per cell, however the kernel flushed it
-                            resources={"metadata": {"path": str(path.parent)}})
+                            resources={"metadata": {"path": str(folder)}})
     try:
         client.execute()
     except CellExecutionError as error:
-        raise SystemExit(f"{path.name}: a cell failed, the notebook was not changed.\n{error}") from None
+        raise SystemExit(f"{name}: a cell failed, the notebook was not changed.\n{error}") from None
+    return notebook
+
+
+def write(notebook, path):
+    """Save `notebook` to `path` in one step (a temporary file, then a rename), widget ids made stable."""
     temporary = path.with_suffix(".ipynb.tmp")
     temporary.write_text(stable_widget_ids(notebook) + "\n", encoding="utf-8")
     os.replace(temporary, path)
+
+
+def execute_notebook(path, cell_timeout=120):
+    """Execute `path` with the current environment's python3 kernel and save it in place."""
+    path = Path(path).resolve()
+    notebook = execute(nbformat.read(path, as_version=4), path.parent, path.name, cell_timeout)
+    write(notebook, path)
     return path

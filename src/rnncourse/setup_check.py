@@ -1,4 +1,4 @@
-"""Environment self-check: `python -m rnncourse check`, or `rnncourse.check.run()` in a notebook.
+"""Environment self-check: `python -m rnncourse check`, or `rnncourse.setup_check.run()` in a notebook.
 
 Each finding is one line; every problem comes with a one-line fix.
 """
