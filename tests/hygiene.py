@@ -18,12 +18,21 @@ def source(cell):
     return "".join(text) if isinstance(text, list) else text
 
 
-def is_hidden(cell):
-    return cell.get("metadata", {}).get("jupyter", {}).get("source_hidden", False)
+def output_text(cell):
+    """Everything a cell's stored outputs show as text."""
+    parts = []
+    for output in cell.get("outputs", []):
+        parts.append("".join(output.get("text", "")))
+        for kind, value in output.get("data", {}).items():
+            if kind.startswith("text/"):  # not images: base64 may spell anything
+                parts.append("".join(value))
+        parts += output.get("traceback", [])
+    return "\n".join(parts)
 
 
 def problems(notebook, filename, readme):
-    """Every rule `notebook` (a parsed .ipynb dict) named `filename` breaks, as sentences."""
+    """Every rule `notebook` (a parsed .ipynb dict) named `filename` breaks, as sentences.
+    `readme` is None for an instructor edition (the README links to the student editions only)."""
     found = []
     if not NAME.match(filename):
         found.append(f"file name {filename!r}: expected NN_name.ipynb (two digits, lower-case words joined by _)")
@@ -38,8 +47,10 @@ def problems(notebook, filename, readme):
     for i, cell in enumerate(cells):
         if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
             found.append(f"cell {i}: stored output is an error")
-        if ABSOLUTE_PATH.search(source(cell)):
-            found.append(f"cell {i}: names an absolute path: {ABSOLUTE_PATH.search(source(cell)).group(0)!r}")
+        for where, text in (("source", source(cell)), ("stored output", output_text(cell))):
+            if ABSOLUTE_PATH.search(text):
+                found.append(f"cell {i}: its {where} names a machine's absolute path: "
+                             f"{ABSOLUTE_PATH.search(text).group(0)!r}")
     first = source(cells[0]) if cells and cells[0]["cell_type"] == "markdown" else ""
     for what, pattern in OPENING.items():
         if not pattern.search(first):
@@ -50,10 +61,11 @@ def problems(notebook, filename, readme):
     exercises = len(EXERCISE.findall(markdown))
     if exercises < 3:
         found.append(f"closing: expected at least 3 'Exercise' headings, got {exercises}")
-    solutions = sum(1 for c in code if is_hidden(c) and "solution" in source(c).lower())
-    if solutions < 3:
-        found.append(f"exercises: expected at least 3 worked solutions in collapsed code cells "
-                     f"(metadata jupyter.source_hidden, containing 'solution'), got {solutions}")
-    if f"](notebooks/{filename})" not in readme:
+    stubs = sum(1 for c in code if "exercise" in c.get("metadata", {}).get("tags", []))
+    if stubs < 3:
+        found.append(f"exercises: expected at least 3 exercise cells (tag 'exercise'), got {stubs}")
+    if any(c.get("metadata", {}).get("jupyter", {}).get("source_hidden") for c in cells):
+        found.append("cells: expected none collapsed (solutions belong in the instructor edition)")
+    if readme is not None and f"](notebooks/{filename})" not in readme:
         found.append(f"README.md: expected a table-of-contents link to notebooks/{filename}")
     return found

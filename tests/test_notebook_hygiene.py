@@ -8,7 +8,7 @@ import pytest
 from hygiene import problems
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "notebooks" / "solutions").glob("*.ipynb"))
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
@@ -16,22 +16,23 @@ def test_there_are_notebooks():
     assert NOTEBOOKS, "expected notebooks in notebooks/, found none"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT / "notebooks")))
 def test_notebook_follows_the_rules(path):
-    assert problems(json.loads(path.read_text(encoding="utf-8")), path.name, README) == []
+    readme = None if path.parent.name == "solutions" else README
+    assert problems(json.loads(path.read_text(encoding="utf-8")), path.name, readme) == []
 
 
 def good_notebook():
     def md(text):
         return {"cell_type": "markdown", "metadata": {}, "source": text}
 
-    def code(text, n, hidden=False):
-        meta = {"jupyter": {"source_hidden": True}} if hidden else {}
-        return {"cell_type": "code", "metadata": meta, "source": text, "execution_count": n, "outputs": []}
+    def code(text, n, tags=()):
+        return {"cell_type": "code", "metadata": {"tags": list(tags)}, "source": text, "execution_count": n,
+                "outputs": []}
     cells = [md("# 99 · Demo\n\n**Learning objectives**\n- a\n\n**Prerequisites:** none\n\n**Time:** 5 min"),
              code("x = 1", 1)]
     for i in range(1, 4):
-        cells += [md(f"### Exercise {i}\nDo it."), code(f"# Worked solution {i}\ny = {i}", i + 1, hidden=True)]
+        cells += [md(f"### Exercise {i}\nDo it."), code(f"def f{i}():\n    raise NotImplementedError", i + 1, ["exercise"])]
     cells.append(md("## Summary\nDone."))
     return {"cells": cells, "metadata": {"kernelspec": {"name": "python3"}}, "nbformat": 4}
 
@@ -66,7 +67,11 @@ def set_source(index, text):
     (broken(set_source(0, "Objectives. Prerequisites. Time: 5 min.")), "99_demo.ipynb", README_WITH_LINK, "title"),
     (broken(set_source(-1, "That was it.")), "99_demo.ipynb", README_WITH_LINK, "Summary"),
     (broken(set_source(2, "### Task")), "99_demo.ipynb", README_WITH_LINK, "Exercise"),
-    (broken(lambda nb: nb["cells"][3]["metadata"].clear()), "99_demo.ipynb", README_WITH_LINK, "worked solutions"),
+    (broken(lambda nb: nb["cells"][3]["metadata"].clear()), "99_demo.ipynb", README_WITH_LINK, "exercise cells"),
+    (broken(lambda nb: nb["cells"][1]["metadata"].update(jupyter={"source_hidden": True})), "99_demo.ipynb",
+     README_WITH_LINK, "collapsed"),
+    (broken(lambda nb: nb["cells"][1]["outputs"].append({"output_type": "stream", "text": "at /home/me/x"})),
+     "99_demo.ipynb", README_WITH_LINK, "stored output"),
     (good_notebook(), "99_demo.ipynb", "no table of contents", "README.md"),
 ])
 def test_each_rule_catches_a_notebook_that_breaks_it(notebook, name, readme, expected):
