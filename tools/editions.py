@@ -55,11 +55,15 @@ def local_edits(path):
 
 
 def is_stale(student_path, instructor_path):
-    """True when the committed student edition is not what its instructor edition generates now."""
-    expected = student_edition(nbformat.read(instructor_path, as_version=4)).metadata["rnncourse"]
-    committed = json.loads(student_path.read_text(encoding="utf-8"))
-    return (committed.get("metadata", {}).get("rnncourse") != expected
-            or fingerprint(committed["cells"]) != expected["cells_sha256"])
+    """True when the committed student edition's cells (ids, sources, metadata) or notebook metadata
+    are not what its instructor edition generates now."""
+    expected = student_edition(nbformat.read(instructor_path, as_version=4))
+    committed = nbformat.read(student_path, as_version=4)
+
+    def content(notebook):
+        cells = [(c.get("id"), c.cell_type, c.source, c.metadata) for c in notebook.cells]
+        return cells, notebook.metadata.get("rnncourse")
+    return content(committed) != content(expected)
 
 
 def instructor_path(path):
