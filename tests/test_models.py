@@ -158,8 +158,6 @@ def test_train_rejects_an_optimiser_over_other_layers_and_many_to_one_truncation
     model = names_model(num_layers=2)
     with pytest.raises(ValueError, match="model.layers"):
         train(model, names_batch(model), Adam([model.rnn, model.head]), steps=1)
-    with pytest.raises(ValueError, match="bidirectional"):
-        ManyToOne(3, 4, 2, bidirectional=True)
     m2o = ManyToOne(3, 4, 2)
     x = np.zeros((2, 3, 3))
     with pytest.raises(ValueError, match="truncated_bptt"):

@@ -181,11 +181,18 @@ class SequenceModel:
         layers (the model's own, or a widget's) overwrites the caches that loss's backward needs."""
         self._d_out = None
 
-    def _recur(self, x, state0):
-        """Inputs -> hidden states (B, T, H) of the top layer; keeps the final state."""
+    def _recur(self, x, state0, lengths=None):
+        """Inputs -> hidden states (B, T, H) of the top layer; keeps the final state.
+        lengths (B,) of right-padded rows: a backward direction then starts at each row's last real step."""
         self.discard_loss()
-        hs, self.final_state = self.rnn.forward(self.features(x), state0)  # (B, T, H)
+        extra = {"lengths": lengths} if self.bidirectional else {}
+        hs, self.final_state = self.rnn.forward(self.features(x), state0, **extra)  # (B, T, H)
         return hs
+
+    def _forward_width(self):
+        """Width of the forward direction's part of the top layer's outputs."""
+        top = self.rnn.layers[-1] if isinstance(self.rnn, Stack) else self.rnn
+        return top.fwd.hidden_size if self.bidirectional else top.hidden_size
 
     def _recur_backward(self, d_hs):
         """d loss / d hidden states (B, T, H) -> gradient of state0; fills the core's (and embedding's) grads."""
@@ -249,21 +256,19 @@ class ManyToOne(SequenceModel):
     forward(x, mask=None, state0=None) -> (B, O) logits ("classify") or predictions ("regress")
     loss(x, y, mask=None, state0=None): y (B,) class ids, or (B, O) targets.
     mask: None, a (B, T) right-padded mask, or (B,) lengths — the prediction reads h at step
-    length - 1 of each sequence, not at the padded step T.
+    length - 1 of each sequence, not at the padded step T. With bidirectional=True it reads the
+    forward direction there and the backward direction at step 0, where it has read the whole
+    sequence from its last real step back to its first.
     """
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.bidirectional:
-            raise ValueError("bidirectional: expected False for ManyToOne (it reads the state after the "
-                             "last step, which a backward direction reaches at the first); use ManyToMany")
-
     def forward(self, x, mask=None, state0=None):
-        hs = self._recur(x, state0)  # (B, T, H)
-        B, T, _ = hs.shape
+        B, T = np.shape(x)[:2]
         self._last = last_steps(mask, B, T)  # (B,)
-        h_last = hs[np.arange(B), self._last]  # (B, H)
-        return self.head.forward(h_last)  # (B, O)
+        hs = self._recur(x, state0, lengths=self._last + 1)  # (B, T, H)
+        H = self._forward_width()
+        rows = np.arange(B)
+        summary = np.concatenate([hs[rows, self._last, :H], hs[:, 0, H:]], axis=1)  # (B, H) forward | backward
+        return self.head.forward(summary)  # (B, O)
 
     def loss(self, x, y, mask=None, state0=None):
         out = self.forward(x, mask, state0)  # (B, O)
@@ -272,10 +277,11 @@ class ManyToOne(SequenceModel):
 
     def backward(self):
         """Fill every layer's grads from the last loss; returns the gradient of state0."""
-        d_h_last = self.head.backward(self._take_d_out())  # (B, H)
-        hs = self.rnn.hidden_states
+        d_summary = self.head.backward(self._take_d_out())  # (B, H)
+        hs, H = self.rnn.hidden_states, self._forward_width()
         d_hs = np.zeros_like(hs)  # (B, T, H): only the read-out steps receive gradient
-        d_hs[np.arange(hs.shape[0]), self._last] = d_h_last
+        d_hs[np.arange(hs.shape[0]), self._last, :H] = d_summary[:, :H]
+        d_hs[:, 0, H:] = d_summary[:, H:]
         return self._recur_backward(d_hs)
 
     def time_chunks(self, *batch, k):
@@ -305,18 +311,18 @@ class ManyToMany(SequenceModel):
 
     ManyToMany(input_size, hidden_size, output_size, cell="rnn", task="classify", num_layers=1,
                bidirectional=False, embedding_dim=None, rng=0, dtype=np.float64)
-    forward(x, state0=None) -> (B, T, O)
+    forward(x, state0=None, mask=None) -> (B, T, O)
     loss(x, y, mask=None, state0=None): y (B, T) class ids, or (B, T, O) targets;
-    mask (B, T) switches padded steps off (no loss, no gradient).
-    With bidirectional=True the backward direction reads a row's padding before its real steps,
-    so prefer batches of equal lengths there.
+    mask (B, T) right-padded switches padded steps off (no loss, no gradient); with
+    bidirectional=True it also makes the backward direction start at each row's last real step.
     """
 
-    def forward(self, x, state0=None):
-        return self.head.forward(self._recur(x, state0))  # (B, T, O)
+    def forward(self, x, state0=None, mask=None):
+        lengths = None if mask is None or not self.bidirectional else last_steps(mask, *np.shape(x)[:2]) + 1
+        return self.head.forward(self._recur(x, state0, lengths))  # (B, T, O)
 
     def loss(self, x, y, mask=None, state0=None):
-        out = self.forward(x, state0)  # (B, T, O)
+        out = self.forward(x, state0, mask)  # (B, T, O)
         loss, self._d_out = self._loss_and_gradient(out, y, mask)
         return loss
 

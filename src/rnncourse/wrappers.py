@@ -78,16 +78,22 @@ class Bidirectional:
     def zero_state(self, batch):
         return self.fwd.zero_state(batch), self.bwd.zero_state(batch)
 
-    def forward(self, x, state0=None):
-        """x: (B, T, D); state0: None or (state0_fwd, state0_bwd).
+    def forward(self, x, state0=None, lengths=None):
+        """x: (B, T, D); state0: None or (state0_fwd, state0_bwd); lengths: None (every step is real)
+        or (B,) ints for right-padded sequences.
 
+        With lengths, the backward layer reads each sequence from its last REAL step to its first,
+        x<L>, ..., x<1>, and then its padding: it never starts on padding. Its output at step t is
+        what it has read of x<t>, ..., x<L>, so its summary of a whole sequence is at step 0.
         Returns outputs (B, T, H_fwd + H_bwd) and (final_fwd, final_bwd).
         """
         x = check_sequence_input(x, self.input_size)
         s_fwd, s_bwd = _per_layer(state0, 2, "state0")
+        self._reading_order = reversed_within(lengths, *x.shape[:2])  # (B, T) the step read at each time
+        rows = np.arange(x.shape[0])[:, None]
         out_fwd, final_fwd = self.fwd.forward(x, s_fwd)
-        out_bwd, final_bwd = self.bwd.forward(x[:, ::-1], s_bwd)  # reads x<T>, ..., x<1>
-        self.hidden_states = np.concatenate([out_fwd, out_bwd[:, ::-1]], axis=2)  # (B, T, H_fwd + H_bwd)
+        out_bwd, final_bwd = self.bwd.forward(x[rows, self._reading_order], s_bwd)  # reads x<L>, ..., x<1>
+        self.hidden_states = np.concatenate([out_fwd, out_bwd[rows, self._reading_order]], axis=2)  # (B, T, H)
         return self.hidden_states, (final_fwd, final_bwd)
 
     def backward(self, d_outputs, d_state=None):
@@ -101,9 +107,22 @@ class Bidirectional:
         d_outputs = check_gradient(d_outputs, self.hidden_states.shape, "d_outputs")
         d_fwd, d_bwd = _per_layer(d_state, 2, "d_state")
         H = self.fwd.hidden_size
+        rows = np.arange(d_outputs.shape[0])[:, None]
         dx_fwd, d0_fwd = self.fwd.backward(d_outputs[..., :H], d_fwd)
-        dx_bwd, d0_bwd = self.bwd.backward(d_outputs[:, ::-1, H:], d_bwd)  # in the order it read
-        return dx_fwd + dx_bwd[:, ::-1], (d0_fwd, d0_bwd)
+        dx_bwd, d0_bwd = self.bwd.backward(d_outputs[rows, self._reading_order, H:], d_bwd)  # in the order it read
+        return dx_fwd + dx_bwd[rows, self._reading_order], (d0_fwd, d0_bwd)
+
+
+def reversed_within(lengths, batch, time):
+    """(B, T) step indices that reverse each row's first length steps and keep its padding in place:
+    for length 3 of 5, [2, 1, 0, 3, 4]. The permutation is its own inverse. lengths None: all T."""
+    steps = np.arange(time)
+    if lengths is None:
+        return np.broadcast_to(steps[::-1], (batch, time))
+    lengths = np.asarray(lengths)
+    if lengths.shape != (batch,) or lengths.dtype.kind not in "iu" or lengths.min() < 1 or lengths.max() > time:
+        raise ValueError(f"lengths: expected ({batch},) ints in [1, {time}], got {lengths!r}")
+    return np.where(steps < lengths[:, None], lengths[:, None] - 1 - steps, steps)
 
 
 class Stack:
@@ -137,15 +156,17 @@ class Stack:
     def zero_state(self, batch):
         return [layer.zero_state(batch) for layer in self.layers]
 
-    def forward(self, x, state0=None):
-        """x: (B, T, D); state0: None or one initial state (or None) per layer.
+    def forward(self, x, state0=None, lengths=None):
+        """x: (B, T, D); state0: None or one initial state (or None) per layer; lengths: None or (B,)
+        ints, passed to the Bidirectional layers (see Bidirectional.forward).
 
         Returns the top layer's outputs (B, T, H_top) and the list of final states.
         """
         states = _per_layer(state0, len(self.layers), "state0")
         self.layer_outputs, finals = [], []
         for layer, state in zip(self.layers, states):
-            x, final = layer.forward(x, state)  # (B, T, H_k)
+            extra = {"lengths": lengths} if isinstance(layer, Bidirectional) else {}
+            x, final = layer.forward(x, state, **extra)  # (B, T, H_k)
             self.layer_outputs.append(x)
             finals.append(final)
         self.hidden_states = x
