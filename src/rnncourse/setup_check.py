@@ -71,7 +71,7 @@ def check_widget_extension():
     for folder in jupyter_path("labextensions"):
         manifest = Path(folder) / "@jupyter-widgets" / "jupyterlab-manager" / "package.json"
         if manifest.is_file():
-            return Finding(True, f"ipywidgets front-end extension found ({manifest.parent})")
+            return Finding(True, "ipywidgets front-end extension found (@jupyter-widgets/jupyterlab-manager)")
     return Finding(False, "the ipywidgets front-end extension is not visible to JupyterLab "
                           "(widgets would show as text)", fix)
 

@@ -1,13 +1,22 @@
 """Exercises of notebook 00: parameter counts and the notations of the literature."""
 import numpy as np
 
-from .compare import Case, Mistake, check_function, only, returns_verdict  # noqa: F401
-from .registry import exercise, register
+from .compare import Case, Mistake, check_function, describe, returns_verdict
+from .registry import register
 
 
 def rnn_parameter_count(input_size, hidden_size, output_size):
     """Reference: W_xh (D,H) + W_hh (H,H) + b_h (H,) + W_hy (H,O) + b_y (O,)."""
     return input_size * hidden_size + hidden_size * hidden_size + hidden_size + hidden_size * output_size + output_size
+
+
+PARAMETER_COUNT_MISTAKES = (
+    Mistake("the biases b_h and b_y are left out",
+            lambda D, H, O: rnn_parameter_count(D, H, O) - H - O),
+    Mistake("W_hh is counted as H numbers instead of H × H",
+            lambda D, H, O: rnn_parameter_count(D, H, O) - H * H + H),
+    Mistake("the output layer W_hy, b_y is left out", lambda D, H, O: rnn_parameter_count(D, H, 0)),
+)
 
 
 def check_parameter_count(student):
@@ -16,13 +25,27 @@ def check_parameter_count(student):
              Case("one input, one hidden unit, no outputs", (1, 1, 0)),
              Case("no inputs: the output layer W_hy and b_y", (0, 2, 3)),
              Case("the worked example: 3 inputs, 7 hidden, 1 output", (3, 7, 1))]
-    return check_function(student, rnn_parameter_count, cases, "count_parameters")
+    return check_function(student, rnn_parameter_count, cases, "count_parameters",
+                          arg_names=("input_size", "hidden_size", "output_size"), mistakes=PARAMETER_COUNT_MISTAKES)
 
 
 def torch_rnn_to_course(weight_ih, weight_hh, bias_ih, bias_hh):
-    """Reference: PyTorch's (H,D)/(H,H) weights and two biases -> the course's W_xh, W_hh, b_h."""
+    """Reference: PyTorch's weight_ih (H, D), weight_hh (H, H) and two biases (H,) -> the course's
+    W_xh (D, H), W_hh (H, H) and b_h (H,)."""
     return {"W_xh": np.asarray(weight_ih).T, "W_hh": np.asarray(weight_hh).T,
             "b_h": np.asarray(bias_ih) + np.asarray(bias_hh)}
+
+
+TORCH_MISTAKES = (
+    Mistake("the weights are not transposed (PyTorch stores them as (out, in), the course as (in, out))",
+            lambda w_ih, w_hh, b_ih, b_hh: {"W_xh": w_ih, "W_hh": w_hh, "b_h": b_ih + b_hh}),
+    Mistake("weight_hh is not transposed",
+            lambda w_ih, w_hh, b_ih, b_hh: {"W_xh": w_ih.T, "W_hh": w_hh, "b_h": b_ih + b_hh}),
+    Mistake("only bias_ih is kept (the course's b_h is the sum of PyTorch's two biases)",
+            lambda w_ih, w_hh, b_ih, b_hh: {"W_xh": w_ih.T, "W_hh": w_hh.T, "b_h": b_ih}),
+    Mistake("the two biases are averaged instead of added",
+            lambda w_ih, w_hh, b_ih, b_hh: {"W_xh": w_ih.T, "W_hh": w_hh.T, "b_h": (b_ih + b_hh) / 2}),
+)
 
 
 def check_torch_to_course(student):
@@ -35,19 +58,40 @@ def check_torch_to_course(student):
              Case("only weight_hh is non-zero (is it transposed?)", (zero((H, D)), w_hh, zero(H), zero(H))),
              Case("only the two biases are non-zero", (zero((H, D)), zero((H, H)), b_ih, b_hh)),
              Case("everything at once", (w_ih, w_hh, b_ih, b_hh))]
-    return check_function(student, torch_rnn_to_course, cases, "torch_to_course")
+    return check_function(student, torch_rnn_to_course, cases, "torch_to_course",
+                          arg_names=("weight_ih", "weight_hh", "bias_ih", "bias_hh"), mistakes=TORCH_MISTAKES)
 
 
 UVW_TO_COURSE = {"U": "W_xh", "W": "W_hh", "V": "W_hy"}
+LETTER_ROLES = {"U": "multiplies the input x_t", "W": "multiplies the previous state h_{t-1}",
+                "V": "turns the state h_t into the output o_t"}
+COURSE_ROLES = {"W_xh": "input → hidden", "W_hh": "hidden → hidden", "W_hy": "hidden → output"}
+
+
+def _uvw_problem(mapping):
+    """What is wrong with the student's uvw dict, in one sentence without the answer; None if nothing."""
+    if not isinstance(mapping, dict) or set(mapping) != set(UVW_TO_COURSE):
+        return f"uvw: expected a dict with the keys 'U', 'W' and 'V', got {describe(mapping)}"
+    if all(value is None for value in mapping.values()):
+        return "uvw is not written yet."
+    for letter, course in UVW_TO_COURSE.items():
+        given = mapping[letter]
+        if given is None:
+            return f"uvw[{letter!r}] is still None: replace it by 'W_xh', 'W_hh' or 'W_hy'."
+        if given not in COURSE_ROLES:
+            return f"uvw[{letter!r}] is {given!r}, not one of the course's names 'W_xh', 'W_hh', 'W_hy'."
+        if given != course:
+            return (f"uvw[{letter!r}] is {given!r} ({COURSE_ROLES[given]}), but in h_t = tanh(U x_t + W h_{{t-1}}), "
+                    f"o_t = V h_t the letter {letter} {LETTER_ROLES[letter]}.")
+    return None
 
 
 @returns_verdict
 def check_notation_map(mapping):
-    """Self-check for a dict mapping the U/W/V names onto the course's names."""
-    found = first_difference(mapping, UVW_TO_COURSE, "your mapping")
-    print(f"✗ {found}" if found else "✓ U, W and V are mapped correctly.")
-    return found is None
-
+    """Self-check for uvw, a dict mapping the letters U, W, V of other notes onto the course's names."""
+    problem = _uvw_problem(mapping)
+    print(f"✗ {problem}" if problem else "✓ U, W and V are mapped correctly.")
+    return problem is None
 
 
 register("count_parameters", "def count_parameters(input_size, hidden_size, output_size) -> int",
