@@ -61,7 +61,7 @@ def main(download_dir):
         writer.writerow(["year", "month", "co2_ppm", "interpolated"])
         writer.writerows(monthly_co2(weekly))
     names = first_names(next(download_dir.glob("names-*.tar.gz")))
-    (HERE / "us_first_names_1990.txt").write_text("\n".join(names) + "\n", encoding="ascii")
+    (HERE / "us_first_names_1990.txt").write_text("\n".join(names) + "\n", encoding="ascii", newline="\n")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
-"""The README's `lab` command serves the welcome notebook on localhost, behind a token."""
+"""The README's `lab` command serves the welcome notebook on localhost, behind a token, without news pop-ups."""
 import importlib.util
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -41,11 +42,15 @@ def get(url, headers=None):
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     port, token = free_port(), "course-test-token"
-    args = course.lab_arguments(sys.executable) + [
-        "--no-browser", f"--port={port}", f"--IdentityProvider.token={token}", "--allow-root"]
     env_dir = tmp_path_factory.mktemp("jupyter")
+    # The course's settings overrides, written under a scratch prefix instead of this Python's sys.prefix.
+    app_settings_dir = course.write_lab_overrides(env_dir / "prefix").parents[1]
+    args = course.lab_arguments(sys.executable) + [
+        "--no-browser", f"--port={port}", f"--IdentityProvider.token={token}", "--allow-root",
+        f"--LabApp.app_settings_dir={app_settings_dir}"]
     server = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              env={**__import__("os").environ, "JUPYTER_RUNTIME_DIR": str(env_dir)})
+                              env={**os.environ, "JUPYTER_RUNTIME_DIR": str(env_dir / "runtime"),
+                                   "JUPYTERLAB_SETTINGS_DIR": str(env_dir / "user-settings")})
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -78,3 +83,12 @@ def test_with_the_token_the_welcome_notebook_is_served(lab):
     assert status == 200 and "<title>JupyterLab</title>" in page
     status, _, body = get(f"{base}/api/contents/notebooks/00_welcome.ipynb", {"Authorization": f"token {token}"})
     assert status == 200 and json.loads(body)["content"]["cells"][0]["source"].startswith("# 00 · Welcome")
+
+
+def test_the_course_settings_turn_off_news_and_update_checks(lab):
+    base, token = lab
+    status, _, body = get(f"{base}/lab/api/settings/@jupyterlab/apputils-extension:notification",
+                          {"Authorization": f"token {token}"})
+    assert status == 200
+    properties = json.loads(body)["schema"]["properties"]
+    assert properties["fetchNews"]["default"] == "false" and properties["checkForUpdates"]["default"] is False
