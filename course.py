@@ -75,6 +75,14 @@ def write_lab_overrides(prefix=VENV):
     return path
 
 
+def trust_arguments(python):
+    """Sign the course's own notebooks for this user (`jupyter trust`), so that their stored widget
+    views show on first open instead of plain text. Launching the course is the user's decision to
+    trust its notebooks; a notebook they change is re-signed by JupyterLab when they save it."""
+    notebooks = sorted(str(p) for p in (ROOT / "notebooks").rglob("[0-9][0-9]_*.ipynb"))
+    return [python, "-m", "nbformat.sign", "--log-level=WARN", *notebooks]
+
+
 def lab_arguments(python):
     """JupyterLab on localhost with its token kept on, rooted at the course, opening the welcome notebook."""
     return [python, "-m", "jupyterlab", "--ip=127.0.0.1", f"--ServerApp.root_dir={ROOT}",
@@ -146,6 +154,7 @@ def main(argv):
     python = str(venv_python())
     if command == "lab":
         write_lab_overrides()
+        run(trust_arguments(python))
         return run([*lab_arguments(python), *rest])
     if command == "check":
         return run([python, "-m", "rnncourse", "check"])

@@ -60,7 +60,20 @@ def test_allow_root_and_normal_users_start_lab_with_the_arguments_given(monkeypa
     monkeypatch.setattr(os, "geteuid", lambda: euid, raising=False)
     extra = ["--allow-root", "--no-browser"] if euid == 0 else ["--no-browser"]
     assert course.main(["lab", *extra]) == 7
-    assert launched == [course.lab_arguments(str(course.venv_python())) + extra]
+    python = str(course.venv_python())
+    assert launched == [course.trust_arguments(python), course.lab_arguments(python) + extra]
+
+
+def test_lab_trusts_the_course_notebooks_first_so_stored_widgets_show(tmp_path):
+    import nbformat
+    from nbformat.sign import NotebookNotary
+    arguments = course.trust_arguments(sys.executable)
+    named = {Path(a).relative_to(course.ROOT).as_posix() for a in arguments if a.endswith(".ipynb")}
+    assert {"notebooks/00_welcome.ipynb", "notebooks/solutions/00_welcome.ipynb"} <= named
+    notary = NotebookNotary(data_dir=str(tmp_path))
+    assert not notary.check_signature(nbformat.read(arguments[4], as_version=4))
+    subprocess.run(arguments[:5], check=True, capture_output=True, env={**os.environ, "JUPYTER_DATA_DIR": str(tmp_path)})
+    assert notary.check_signature(nbformat.read(arguments[4], as_version=4))
 
 
 def test_lab_overrides_turn_off_news_and_update_checks_where_jupyterlab_reads_them(tmp_path, monkeypatch):
