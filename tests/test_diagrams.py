@@ -271,6 +271,8 @@ def test_presentation_style_switches_on_and_back_off():
         style.presentation_style(on=True)
         style.presentation_style(on=True)  # twice is harmless
         assert matplotlib.rcParams["font.size"] >= 16
+        matplotlib.rcParams.update(style.COURSE_RC)  # a notebook's first cell, run again ...
+        style.presentation_style(on=True)  # ... and the style switched on again: it applies again
         assert matplotlib.rcParams["lines.linewidth"] >= 3
         assert matplotlib.rcParams["axes.prop_cycle"].by_key()["color"][0] == style.PALETTE["blue"]
     finally:

@@ -80,11 +80,13 @@ def presentation_style(on=True):
     """Switch the projector style on (or, with on=False, back to what it was) for the session.
 
     Large fonts (16–18 pt), thick lines, a larger figure size and the Okabe–Ito palette.
-    Calling it twice with the same value is harmless. Returns None.
+    Switching it on again re-applies it (e.g. after a cell reset the course style); what on=False
+    restores is what was there before the first call. Returns None.
     """
     global _saved_rc
-    if on and _saved_rc is None:
-        _saved_rc = {key: mpl.rcParams[key] for key in PRESENTATION_RC}
+    if on:
+        if _saved_rc is None:
+            _saved_rc = {key: mpl.rcParams[key] for key in PRESENTATION_RC}
         mpl.rcParams.update(PRESENTATION_RC)
     elif not on and _saved_rc is not None:
         mpl.rcParams.update(_saved_rc)
