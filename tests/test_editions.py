@@ -8,6 +8,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from IPython.core.inputtransformer2 import TransformerManager
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 import editions  # noqa: E402
@@ -91,7 +92,7 @@ def test_no_cell_after_an_exercise_redefines_what_the_exercise_defines(path):
             seen.update(dict.fromkeys(names, i))
         else:
             assert not names & set(seen), f"cell {i} redefines {sorted(names & set(seen))}"
-            tree = ast.parse(source(cell))
+            tree = ast.parse(TransformerManager().transform_cell(source(cell)))  # IPython syntax (%magics) too
             for node in ast.walk(tree):
                 if isinstance(node, ast.Global):
                     assert not set(node.names) & set(seen), f"cell {i} rebinds {node.names}"
