@@ -9,6 +9,7 @@ OPENING = {
     "prerequisites": re.compile(r"prerequisites", re.I),
     "an estimated time, e.g. 'Time: 20 min'": re.compile(r"\btime\W+(about |~)?\d+\s*min", re.I),
 }
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 SUMMARY = re.compile(r"^#+ .*summary", re.I | re.M)
 EXERCISE = re.compile(r"^#+ *exercise\b", re.I | re.M)
 
@@ -36,9 +37,9 @@ def problems(notebook, filename, readme):
     found = []
     if not NAME.match(filename):
         found.append(f"file name {filename!r}: expected NN_name.ipynb (two digits, lower-case words joined by _)")
-    kernel = notebook.get("metadata", {}).get("kernelspec", {}).get("name")
-    if kernel != "python3":
-        found.append(f"kernelspec: expected 'python3', got {kernel!r}")
+    kernel = notebook.get("metadata", {}).get("kernelspec", {})
+    if kernel != KERNELSPEC:  # anything else, and opening the notebook in JupyterLab marks it modified
+        found.append(f"kernelspec: expected {KERNELSPEC} (what JupyterLab writes), got {kernel!r}")
     cells = notebook.get("cells", [])
     code = [c for c in cells if c["cell_type"] == "code"]
     counts = [c.get("execution_count") for c in code]

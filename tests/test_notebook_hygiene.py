@@ -34,7 +34,8 @@ def good_notebook():
     for i in range(1, 4):
         cells += [md(f"### Exercise {i}\nDo it."), code(f"def f{i}():\n    raise NotImplementedError", i + 1, ["exercise"])]
     cells.append(md("## Summary\nDone."))
-    return {"cells": cells, "metadata": {"kernelspec": {"name": "python3"}}, "nbformat": 4}
+    kernelspec = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+    return {"cells": cells, "metadata": {"kernelspec": kernelspec}, "nbformat": 4}
 
 
 README_WITH_LINK = "[demo](notebooks/99_demo.ipynb)"
@@ -57,6 +58,8 @@ def set_source(index, text):
 @pytest.mark.parametrize("notebook, name, readme, expected", [
     (good_notebook(), "demo.ipynb", "[d](notebooks/demo.ipynb)", "file name"),
     (broken(lambda nb: nb["metadata"].update(kernelspec={"name": "ir"})), "99_demo.ipynb", README_WITH_LINK, "kernelspec"),
+    (broken(lambda nb: nb["metadata"]["kernelspec"].update(display_name="Python 3")), "99_demo.ipynb",
+     README_WITH_LINK, "kernelspec"),
     (broken(lambda nb: nb["cells"][1].update(execution_count=None)), "99_demo.ipynb", README_WITH_LINK, "execution counts"),
     (broken(lambda nb: nb["cells"][1].update(execution_count=5)), "99_demo.ipynb", README_WITH_LINK, "execution counts"),
     (broken(lambda nb: nb["cells"][1]["outputs"].append({"output_type": "error"})), "99_demo.ipynb", README_WITH_LINK, "error"),
