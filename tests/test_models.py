@@ -9,13 +9,10 @@ import numpy as np
 import pytest
 
 from rnncourse.gradcheck import numerical_gradient, relative_error
-from rnncourse.gru import gru_step_forward
-from rnncourse.losses import softmax, softmax_cross_entropy
-from rnncourse.lstm import lstm_step_forward
+from rnncourse.losses import softmax_cross_entropy
 from rnncourse.models import (CharLM, ManyToMany, ManyToOne, detach_state, sample_with_temperature,
                               text_batches, train, unigram_loss)
 from rnncourse.optim import SGD, Adam, clip_by_global_norm
-from rnncourse.rnn import RNN, rnn_step_backward, rnn_step_forward, sigmoid
 from rnncourse.tasks import sorting_task
 from rnncourse.text import Vocabulary, pad_sequences
 

@@ -306,3 +306,14 @@ def test_adding_accuracy_is_shown_as_chance_only_near_the_chance_level():
     assert abs(ADDING_CHANCE - 0.0784) < 1e-12
     assert format_adding_accuracy(0.07) == format_adding_accuracy(0.09) == "chance"
     assert format_adding_accuracy(0.22) == "22%" and format_adding_accuracy(0.995) == "100%"
+
+
+def test_seasonal_sales_has_both_cycles_and_a_longer_series_extends_a_shorter_one():
+    from rnncourse.tasks import seasonal_sales
+    long, short = seasonal_sales(600, rng=0), seasonal_sales(400, rng=0)
+    assert long.shape == (600,) and np.array_equal(long[:400], short)
+    clean = seasonal_sales(60, noise=0.0)
+    assert np.allclose(clean, 10 + np.sin(2 * np.pi * np.arange(60) / 30) + 0.6 * np.sin(2 * np.pi * np.arange(60) / 7))
+    assert abs(np.std(long - seasonal_sales(600, noise=0.0)) - 0.2) < 0.02
+    with pytest.raises(ValueError, match="days: expected an integer >= 1"):
+        seasonal_sales(0)

@@ -118,7 +118,7 @@ def simulate_lds(A, C, Q, R, x0, T, rng=0):
     """
     A, C, Q, R, x0 = _lds(A, C, Q, R, x0)
     T, rng = _positive_int(T, "T"), as_rng(rng)
-    n, m = C.shape[1], C.shape[0]
+    n = C.shape[1]
     states = np.empty((T, n))
     states[0] = x0
     for t in range(1, T):

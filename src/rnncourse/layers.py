@@ -6,7 +6,7 @@ Both follow the course's layer pattern: parameters in `params`, matching gradien
 import numpy as np
 
 from .init import as_rng, xavier_uniform
-from .validation import as_float_array, check_finite, check_gradient, check_shape, require_forward
+from .validation import as_float_array, check_finite, check_gradient, require_forward
 
 
 class Dense:

@@ -42,6 +42,17 @@ def sine_waves(n, length, rng=0, noise=0.0, frequency=(0.02, 0.1)):
     return series[:, :-1, None], series[:, 1:, None]
 
 
+# ---------------------------------------------------------------- seasonal sales (notebook 01)
+
+def seasonal_sales(days, rng=0, noise=0.2):
+    """Synthetic daily sales (days,): 10 + sin(2π t / 30) + 0.6 sin(2π t / 7) + noise·ε, a monthly
+    and a weekly cycle plus standard-normal noise ε. The first n days of a longer series are the
+    series of n days (the noise is drawn in order)."""
+    days, rng = _positive_int(days, "days"), as_rng(rng)
+    t = np.arange(days)
+    return 10 + np.sin(2 * np.pi * t / 30) + 0.6 * np.sin(2 * np.pi * t / 7) + noise * rng.standard_normal(days)
+
+
 # ---------------------------------------------------------------- adding problem
 
 ADDING_TOLERANCE = 0.04

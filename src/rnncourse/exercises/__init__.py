@@ -95,9 +95,9 @@ def _defines(source, name):
 
 
 def _solutions_folders():
+    """Where the instructor edition may be: a kernel runs in solutions/, notebooks/ or the course folder."""
     here = Path.cwd()
-    package_root = Path(__file__).resolve().parents[3]
-    return [here, here / "solutions", here / SOLUTIONS, here.parent / SOLUTIONS, package_root / SOLUTIONS]
+    return [here, here / "solutions", here / SOLUTIONS, Path(__file__).resolve().parents[3] / SOLUTIONS]
 
 
 def worked_solutions(name):

@@ -188,7 +188,7 @@ def _error_message(error, case, names):
     return text
 
 
-def _as_outputs(result, outputs):
+def as_outputs(result, outputs):
     """A student's or the reference's result in the form compared: named outputs when `outputs`
     is a tuple of names, else `outputs(result)` when it is a function, else the result itself."""
     if outputs is None:
@@ -209,7 +209,7 @@ def _wrong_order(got, expected, outputs, rtol, atol):
         if order == tuple(range(len(got))):
             continue
         try:
-            moved = _as_outputs([got[i] for i in order], outputs)
+            moved = as_outputs([got[i] for i in order], outputs)
         except TypeError:
             continue
         if first_difference(moved, expected, rtol=rtol, atol=atol) is None:
@@ -221,7 +221,7 @@ def _wrong_order(got, expected, outputs, rtol, atol):
 def _recognised_mistake(got, case, mistakes, outputs, rtol, atol):
     for mistake in mistakes:
         try:
-            wrong = _as_outputs(mistake.function(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs)), outputs)
+            wrong = as_outputs(mistake.function(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs)), outputs)
         except Exception:  # a mistake that cannot run on this case is not the one
             continue
         if first_difference(got, wrong, rtol=rtol, atol=atol) is None:
@@ -245,7 +245,7 @@ def check_function(student, reference, cases, name=None, rtol=1e-6, atol=1e-9, a
     names = arg_names or [f"number {i + 1}" for i in range(max(len(c.args) for c in cases))]
     guarded = _guarded(student, names)
     for case in cases:
-        expected = _as_outputs(reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs)), outputs)
+        expected = as_outputs(reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs)), outputs)
         if compare_order:
             expected = {key: expected[key] for key in compare_order}
         try:
@@ -257,7 +257,7 @@ def check_function(student, reference, cases, name=None, rtol=1e-6, atol=1e-9, a
             print(f"✗ {name} {_error_message(error, case, names)}")
             return False
         try:
-            got = _as_outputs(raw, outputs)
+            got = as_outputs(raw, outputs)
         except TypeError as error:
             print(f"✗ {name}: {error}\n  on the case: {case.description}")
             return False

@@ -12,7 +12,7 @@ from ..text import Vocabulary, one_hot, pad_sequences
 from ..wrappers import Bidirectional, Stack
 
 from .compare import Case, Mistake, check_function, only, returns_verdict
-from .recurrent import _name, _rnn_params
+from .recurrent import _name, _rnn_params, rnn_layer
 from .registry import register
 
 
@@ -417,19 +417,13 @@ def check_language_model_metrics(student_fn):
 
 # ---------------------------------------------------------------- 10: the bidirectional layer
 
-def _rnn_layer(params):
-    layer = RNN(params["W_xh"].shape[0], params["W_hh"].shape[0])
-    layer.params = {key: np.array(value, dtype=np.float64) for key, value in params.items()}
-    return layer
-
-
 def _bidirectional_reference(x, params_fwd, params_bwd):
-    return Bidirectional(_rnn_layer(params_fwd), _rnn_layer(params_bwd)).forward(x)[0]
+    return Bidirectional(rnn_layer(params_fwd), rnn_layer(params_bwd)).forward(x)[0]
 
 
 def _two_directions(x, params_fwd, params_bwd, backward_input, flip_back):
-    forward = _rnn_layer(params_fwd).forward(x)[0]
-    backward = _rnn_layer(params_bwd).forward(backward_input(x))[0]
+    forward = rnn_layer(params_fwd).forward(x)[0]
+    backward = rnn_layer(params_bwd).forward(backward_input(x))[0]
     return np.concatenate([forward, backward[:, ::-1] if flip_back else backward], axis=2)
 
 
@@ -439,8 +433,8 @@ BIDIRECTIONAL_MISTAKES = (
     Mistake("the backward RNN reads x from the first step to the last: give it x[:, ::-1]",
             lambda x, pf, pb: _two_directions(x, pf, pb, lambda x: x, flip_back=False)),
     Mistake("the halves are swapped: the forward states come first, then the backward ones",
-            lambda x, pf, pb: np.concatenate([_rnn_layer(pb).forward(x[:, ::-1])[0][:, ::-1],
-                                              _rnn_layer(pf).forward(x)[0]], axis=2)),
+            lambda x, pf, pb: np.concatenate([rnn_layer(pb).forward(x[:, ::-1])[0][:, ::-1],
+                                              rnn_layer(pf).forward(x)[0]], axis=2)),
 )
 
 
@@ -479,10 +473,6 @@ def _stacks():
             "mixed": Stack([GRU(4, 5, rng=3), LSTM(5, 3, rng=4)])}
 
 
-def _stack_forward_reference(stack, x, state0=None):
-    return Stack.forward(stack, x, state0)
-
-
 def _forward_from_x(stack, x, state0=None):  # every layer reads x, not the layer below
     runs = [layer.forward(x, None if state0 is None else state0[k]) for k, layer in enumerate(stack.layers)]
     return runs[-1][0], [final for _, final in runs]
@@ -512,13 +502,9 @@ def check_stack_forward(student_fn):
              Case("two layers (4 -> 6 -> 3)", (stacks["two"], x)),
              Case("two layers with initial states: each layer starts from its own", (stacks["two"], x, starts)),
              Case("a GRU under an LSTM: the LSTM's final state is the pair (h, c)", (stacks["mixed"], x))]
-    return check_function(student_fn, _stack_forward_reference, cases, _name(student_fn, "stack_forward"),
+    return check_function(student_fn, Stack.forward, cases, _name(student_fn, "stack_forward"),
                           arg_names=("stack", "x", "state0"), outputs=("outputs", "final_states"),
                           mistakes=STACK_FORWARD_MISTAKES)
-
-
-def _stack_backward_reference(stack, d_outputs, d_state=None):
-    return Stack.backward(stack, d_outputs, d_state)
 
 
 def _backward_each_from_top(stack, d_outputs, d_state=None):  # every layer gets the top's gradient
@@ -557,7 +543,7 @@ def check_stack_backward(student_fn):
              Case("two layers, both kinds of gradient", (stacks["two"], d_top, d_finals)),
              Case("a GRU under an LSTM: the LSTM's state gradient is the pair (dh, dc)",
                   (stacks["mixed"], d_top, d_mixed))]
-    return check_function(student_fn, _stack_backward_reference, cases, _name(student_fn, "stack_backward"),
+    return check_function(student_fn, Stack.backward, cases, _name(student_fn, "stack_backward"),
                           arg_names=("stack", "d_outputs", "d_state"), outputs=("dx", "d_state0"),
                           mistakes=STACK_BACKWARD_MISTAKES)
 
@@ -600,8 +586,8 @@ register("bidirectional_forward",
          "on the last axis.", _bidirectional_reference, check_bidirectional_forward)
 register("stack_forward", "def stack_forward(stack, x, state0=None) -> (top outputs (B, T, H_top), [final states])",
          "loop over stack.layers bottom first; each layer's outputs are the next layer's x, and each layer "
-         "starts from its own entry of state0 (or None).", _stack_forward_reference, check_stack_forward)
+         "starts from its own entry of state0 (or None).", Stack.forward, check_stack_forward)
 register("stack_backward", "def stack_backward(stack, d_outputs, d_state=None) -> (dx (B, T, D), [d_state0])",
          "loop over the layers from the top down; the dx a layer's backward returns is the d_outputs of the "
-         "layer below, and layer l also gets d_state[l] (or None).", _stack_backward_reference,
+         "layer below, and layer l also gets d_state[l] (or None).", Stack.backward,
          check_stack_backward)

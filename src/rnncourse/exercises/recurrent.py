@@ -4,8 +4,8 @@ import numpy as np
 from ..optim import clip_by_global_norm, clip_by_value, global_norm
 from ..rnn import RNN, rnn_step_backward, rnn_step_forward
 
-from .compare import _as_outputs, Case, Mistake, check_function, only, returns_verdict  # noqa: F401
-from .registry import exercise, register
+from .compare import as_outputs, Case, Mistake, check_function, only
+from .registry import register
 
 
 def _name(student, default):
@@ -65,10 +65,15 @@ def check_rnn_step(student_fn):
                           arg_names=("x", "h_prev", "params"), mistakes=RNN_STEP_MISTAKES)
 
 
-def _rnn_forward_reference(x, h0, params):
+def rnn_layer(params):
+    """A float64 RNN layer holding copies of `params` (W_xh (D, H), W_hh (H, H), b_h (H,))."""
     layer = RNN(params["W_xh"].shape[0], params["W_hh"].shape[0])
     layer.params = {key: np.array(value, dtype=np.float64) for key, value in params.items()}
-    return layer.forward(x, h0)[0]
+    return layer
+
+
+def _rnn_forward_reference(x, h0, params):
+    return rnn_layer(params).forward(x, h0)[0]
 
 
 def check_rnn_forward(student_fn):
@@ -96,7 +101,7 @@ STEP_GRADIENTS = ("dW_xh", "dW_hh", "db_h", "dx", "dh_prev")
 
 def _step_gradients(result):
     """(dx, dh_prev, dparams) -> {"dW_xh", "dW_hh", "db_h", "dx", "dh_prev"}; dparams keys with or without d."""
-    out = _as_outputs(result, ("dx", "dh_prev", "dparams"))
+    out = as_outputs(result, ("dx", "dh_prev", "dparams"))
     dparams = out.pop("dparams")
     if not isinstance(dparams, dict):
         raise TypeError(f"dparams: expected a dict with keys 'W_xh', 'W_hh', 'b_h', got a {type(dparams).__name__}")
@@ -180,8 +185,7 @@ def _sequence_gradients(result):
 
 
 def _rnn_backward_reference(d_hs, x, h0, params):
-    layer = RNN(params["W_xh"].shape[0], params["W_hh"].shape[0])
-    layer.params = {key: np.array(value, dtype=np.float64) for key, value in params.items()}
+    layer = rnn_layer(params)
     layer.forward(x, h0)
     dx, dh0 = layer.backward(d_hs)
     return dx, dh0, dict(layer.grads)

@@ -21,7 +21,3 @@ def register(name, signature, hint, reference, check):
     EXERCISES[name] = Exercise(name, signature, hint, check, reference)
     return check
 
-
-def exercise(name, signature, hint, reference):
-    """Decorator form of `register` for a check written for one exercise."""
-    return lambda check: register(name, signature, hint, reference, check)

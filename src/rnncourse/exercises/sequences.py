@@ -3,18 +3,12 @@ padding, the memory bill of one-hot, and decoding ids back to tokens."""
 import numpy as np
 
 from ..classic import HMM, ARModel, fit_autoregressive, lag_matrix
+from ..tasks import seasonal_sales
 from ..text import Vocabulary, nbytes_report, one_hot, pad_sequences, tokenize_words
 from .compare import Case, Mistake, check_function
 from .registry import register
 
 # ---------------------------------------------------------------- notebook 01: windows and forecasts
-
-
-def sales_series(days=400, seed=0):
-    """Notebook 01's synthetic daily sales (days,): a 30-day and a 7-day cycle around 10, plus noise."""
-    t = np.arange(days)
-    noise = 0.2 * np.random.default_rng(seed).standard_normal(days)
-    return 10 + np.sin(2 * np.pi * t / 30) + 0.6 * np.sin(2 * np.pi * t / 7) + noise
 
 
 WINDOW_MISTAKES = (
@@ -59,7 +53,7 @@ FORECAST_MISTAKES = (
 def check_ar_forecast(student):
     """Self-check for student(coef (p,), intercept, history (>= p,), steps) -> predictions (steps,)."""
     rng = np.random.default_rng(11)
-    fitted = fit_autoregressive(sales_series(), 3)
+    fitted = fit_autoregressive(seasonal_sales(400), 3)
     cases = [Case("one step: 1 + 0.5·3 + 0.25·4 from the last two values (coefficients oldest first)",
                   (np.array([0.5, 0.25]), 1.0, np.array([1.0, 2.0, 3.0, 4.0]), 1)),
              Case("only the intercept: every coefficient is zero", (np.zeros(3), 2.0, rng.standard_normal(5), 4)),
@@ -68,7 +62,7 @@ def check_ar_forecast(student):
              Case("coefficients (1, 0) copy the value two steps back, so the forecast alternates",
                   (np.array([1.0, 0.0]), 0.0, np.array([7.0, 2.0, 3.0]), 4)),
              Case("an AR(3) model fitted to notebook 01's sales series, 20 steps ahead",
-                  (fitted.coef, fitted.intercept, sales_series(), 20))]
+                  (fitted.coef, fitted.intercept, seasonal_sales(400), 20))]
     return check_function(student, ar_forecast_reference, cases, "ar_forecast",
                           arg_names=("coef", "intercept", "history", "steps"), mistakes=FORECAST_MISTAKES)
 
