@@ -138,7 +138,7 @@ WRONG_ANSWERS = {
     ],
     "viterbi": [
         (_emissions_only, ["the path should not switch", "decoded on its own"]),
-        (_greedy, ["best state of δ at every step instead of following the back-pointers"]),
+        (_greedy, ["best state of ℓ at every step instead of following the back-pointers"]),
         (_reversed_path, ["the path follows the observations", "returned backwards"]),
     ],
     "one_hot": [

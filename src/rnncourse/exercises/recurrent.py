@@ -338,9 +338,9 @@ def check_relu_step_backward(student_fn):
     x, h, dh = rng.standard_normal((B, D)), rng.standard_normal((B, H)), rng.standard_normal((B, H))
     cases = [Case("only b_h is non-zero, with mixed signs: the units with b_h < 0 are off and pass no gradient",
                   (dh, x, h, only(p, {"b_h"}))),
-             Case("only W_xh is non-zero: dx = g W_xh^T, dW_xh = x^T g, with g = dh where h > 0, else 0",
+             Case("only W_xh is non-zero: dx = δ W_xh^T, dW_xh = x^T δ, with δ = dh where h > 0, else 0",
                   (dh, x, h, only(p, {"W_xh"}))),
-             Case("only W_hh is non-zero: dh_prev = g W_hh^T, dW_hh = h_prev^T g", (dh, x, h, only(p, {"W_hh"}))),
+             Case("only W_hh is non-zero: dh_prev = δ W_hh^T, dW_hh = h_prev^T δ", (dh, x, h, only(p, {"W_hh"}))),
              Case("all parameters at once", (dh, x, h, p))]
     return check_function(student_fn, _relu_step_backward_reference, cases, _name(student_fn, "relu_step_backward"),
                           arg_names=("dh", "x", "h_prev", "params"), outputs=_step_gradients, mistakes=RELU_MISTAKES)
@@ -390,7 +390,7 @@ def check_truncated_backward(student_fn):
     cases = [Case("k = 6 = T: one chunk, the same as full BPTT", (d_hs, x, h0, p, 6)),
              Case("k = 10 > T: still one chunk", (d_hs, x, h0, p, 10)),
              Case("W_hh = 0 and k = 2, so no gradient could cross a boundary anyway: the three chunks' gradients "
-                  "are added, and dW_hh = h_prev^T g needs each chunk to start from the previous chunk's final "
+                  "are added, and dW_hh = h_prev^T δ needs each chunk to start from the previous chunk's final "
                   "VALUE", (d_hs, x, h0, only(p, {"W_xh", "b_h"}), 2)),
              Case("k = 1: every step alone, no gradient passes from one step to the one before",
                   (d_hs, x, h0, p, 1)),

@@ -94,12 +94,12 @@ def _best_state_at_each_step(start, transition, emission, observations):
 
 
 VITERBI_MISTAKES = (
-    Mistake("the start probabilities are left out of δ₁",
+    Mistake("the start probabilities are left out of ℓ₁ (the first scores)",
             lambda start, transition, emission, observations:
                 viterbi_reference(np.full(len(start), 1 / len(start)), transition, emission, observations)),
     Mistake("each step is decoded on its own from the emission probabilities (no memory of the path)",
             lambda start, transition, emission, observations: emission[:, observations].argmax(axis=0)),
-    Mistake("the path takes the best state of δ at every step instead of following the back-pointers "
+    Mistake("the path takes the best state of ℓ at every step instead of following the back-pointers "
             "from the best final state", _best_state_at_each_step),
     Mistake("the path is returned backwards: it was built from the last step to the first and not reversed",
             lambda *args: viterbi_reference(*args)[::-1]),
@@ -113,7 +113,7 @@ def check_viterbi(student):
     cases = [Case("transitions that keep the state (0.99), weak emissions, an even start: the path should not switch",
                   (even, np.array([[0.99, 0.01], [0.01, 0.99]]), np.array([[0.6, 0.4], [0.4, 0.6]]),
                    np.array([0, 1, 1, 0, 1, 1, 1, 0]))),
-             Case("one observation: δ₁ = log start + log emission, and here the start outweighs the emission",
+             Case("one observation: ℓ₁ = log start + log emission, and here the start outweighs the emission",
                   (np.array([0.1, 0.9]), np.array([[0.5, 0.5], [0.5, 0.5]]), np.array([[0.9, 0.1], [0.2, 0.8]]),
                    np.array([0]))),
              Case("emissions that almost reveal the state: the path follows the observations",
@@ -231,8 +231,8 @@ register("ar_forecast", "def ar_forecast(coef, intercept, history, steps) -> pre
          "keep a list holding the last p values; each prediction is intercept + np.dot(coef, window), and it joins "
          "the window before the next prediction.", ar_forecast_reference, check_ar_forecast)
 register("viterbi", "def viterbi(start, transition, emission, observations) -> path (T,) of state ids",
-         "take logs; at each step, scores = δ[:, None] + log transition is (previous state, next state): its argmax "
-         "over axis 0 is the back-pointer, its max plus the log emission the new δ. Walk back from δ's argmax.",
+         "take logs; at each step, scores = ℓ[:, None] + log transition is (previous state, next state): its argmax "
+         "over axis 0 is the back-pointer, its max plus the log emission the new ℓ. Walk back from ℓ's argmax.",
          viterbi_reference, check_viterbi)
 register("one_hot", "def one_hot(ids, vocab_size) -> floats of shape ids.shape + (vocab_size,)",
          "row k of np.eye(vocab_size) is the one-hot vector of id k, and indexing with an array of ids keeps "
