@@ -1,4 +1,6 @@
 """Realistic wrong answers to the exercises of notebooks 08-10, each with the words its ✗ message must contain."""
+import functools
+
 import numpy as np
 
 from rnncourse import losses, text
@@ -79,51 +81,78 @@ def _inverse_cdf(p, rng):
     return min(int(np.searchsorted(np.cumsum(p), rng.random(), side="right")), len(p) - 1)
 
 
+def _temperature_rule(sample):
+    """`sample` behind the temperature rule: a negative temperature raises, 0 gives the argmax."""
+    @functools.wraps(sample)
+    def sampler(logits, temperature, rng):
+        if temperature < 0:
+            raise ValueError(f"temperature: expected a number >= 0, got {temperature}")
+        if temperature == 0:
+            return int(np.argmax(logits))
+        return sample(logits, temperature, rng)
+    return sampler
+
+
+@_temperature_rule
 def _temperature_ignored(logits, temperature, rng):
-    if temperature <= 0:
-        raise ValueError("temperature must be > 0")
     return _inverse_cdf(_stable_softmax(logits), rng)
 
 
+@_temperature_rule
 def _temperature_multiplied(logits, temperature, rng):
-    if temperature <= 0:
-        raise ValueError("temperature must be > 0")
     return _inverse_cdf(_stable_softmax(logits * temperature), rng)
 
 
+@_temperature_rule
 def _unstable_softmax(logits, temperature, rng):
-    if temperature <= 0:
-        raise ValueError("temperature must be > 0")
     e = np.exp(logits / temperature)
     return int(rng.choice(len(e), p=e / e.sum()))
 
 
+@_temperature_rule
 def _global_generator(logits, temperature, rng):
-    if temperature <= 0:
-        raise ValueError("temperature must be > 0")
     return int(np.random.choice(len(logits), p=_stable_softmax(logits / temperature)))
 
 
+@_temperature_rule
 def _reseeded(logits, temperature, rng):
-    if temperature <= 0:
-        raise ValueError("temperature must be > 0")
     return _inverse_cdf(_stable_softmax(logits / temperature), np.random.default_rng(0))
 
 
+@_temperature_rule
 def _greedy(logits, temperature, rng):
-    if temperature <= 0:
-        raise ValueError("temperature must be > 0")
     return int(np.argmax(logits))
 
 
+@_temperature_rule
 def _returns_the_probabilities(logits, temperature, rng):
-    if temperature <= 0:
-        raise ValueError("temperature must be > 0")
     return _stable_softmax(logits / temperature)
 
 
 def _no_temperature_check(logits, temperature, rng):
     return int(rng.choice(len(logits), p=_stable_softmax(logits / temperature)))
+
+
+def _zero_refused(logits, temperature, rng):  # the old rule: every temperature <= 0 is an error
+    if temperature <= 0:
+        raise ValueError(f"temperature: expected a number > 0, got {temperature}")
+    return _inverse_cdf(_stable_softmax(logits / temperature), rng)
+
+
+def _zero_divided_by(logits, temperature, rng):  # no case for 0: logits / 0 is ±inf, the softmax NaN
+    if temperature < 0:
+        raise ValueError(f"temperature: expected a number >= 0, got {temperature}")
+    return _inverse_cdf(_stable_softmax(logits / temperature), rng)
+
+
+def _draws_before_the_zero_case(logits, temperature, rng):  # u is drawn first, even when it is not needed
+    if temperature < 0:
+        raise ValueError(f"temperature: expected a number >= 0, got {temperature}")
+    u = rng.random()
+    if temperature == 0:
+        return int(np.argmax(logits))
+    return min(int(np.searchsorted(np.cumsum(_stable_softmax(logits / temperature)), u, side="right")),
+               len(logits) - 1)
 
 
 def _fancy_index_add(ids, d_out, vocab_size):
@@ -298,6 +327,9 @@ WRONG_ANSWERS = {
         (_greedy, ["ignores the rng", "always returning the argmax"]),
         (_returns_the_probabilities, ["expected an integer index"]),
         (_no_temperature_check, ["temperature -1.0: expected a ValueError"]),
+        (_zero_refused, ["temperature 0: expected the argmax, index 2, got ValueError", "greedy decoding"]),
+        (_zero_divided_by, ["temperature 0: expected the argmax, index 2", "logits / 0 are ±inf"]),
+        (_draws_before_the_zero_case, ["temperature 0", "rng was used", "draw nothing from rng"]),
     ],
     "embedding_backward": [
         (_fancy_index_add, ["repeats within one sequence", "dE[ids] += d_out is used"]),

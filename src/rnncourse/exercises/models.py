@@ -227,18 +227,37 @@ def _sampling_problem(student_fn, draws):
     return None
 
 
-def _temperature_problem(student_fn):
-    """A sentence when a temperature <= 0 does not raise ValueError, else None."""
-    for temperature in (0, -1.0):
-        try:
-            with np.errstate(all="ignore"):
-                got = student_fn(SAMPLING_LOGITS.copy(), temperature, np.random.default_rng(0))
-        except ValueError:
-            continue
-        except Exception as error:  # a student's bug is reported, not raised
-            return f"temperature {temperature}: expected a ValueError, got {type(error).__name__}: {error}"
-        return (f"temperature {temperature}: expected a ValueError (the temperature must be > 0), "
-                f"got the result {got!r}")
+def _negative_temperature_problem(student_fn):
+    """A sentence when a negative temperature does not raise ValueError, else None."""
+    temperature = -1.0
+    try:
+        with np.errstate(all="ignore"):
+            got = student_fn(SAMPLING_LOGITS.copy(), temperature, np.random.default_rng(0))
+    except ValueError:
+        return None
+    except Exception as error:  # a student's bug is reported, not raised
+        return f"temperature {temperature}: expected a ValueError, got {type(error).__name__}: {error}"
+    return (f"temperature {temperature}: expected a ValueError (a temperature must be >= 0), "
+            f"got the result {got!r}")
+
+
+def _zero_temperature_problem(student_fn):
+    """A sentence when temperature 0 is not greedy decoding (the argmax, nothing drawn from rng), else None."""
+    best = sample_with_temperature(SAMPLING_LOGITS, 0, np.random.default_rng(0))  # the reference: the argmax
+    rule = (f"temperature 0 is greedy decoding: return the index of the largest logit ({best} here) before "
+            "dividing by the temperature (logits / 0 are ±inf, their softmax NaN), and draw nothing from rng")
+    rng = np.random.default_rng(0)
+    before = rng.bit_generator.state
+    try:
+        with np.errstate(all="ignore"):
+            got = student_fn(SAMPLING_LOGITS.copy(), 0, rng)
+    except Exception as error:  # a student's bug is reported, not raised
+        return f"temperature 0: expected the argmax, index {best}, got {type(error).__name__}: {error}\n  {rule}"
+    if not (isinstance(got, (int, np.integer)) and got == best):
+        return f"temperature 0: expected the argmax, index {best}, got {got!r}\n  {rule}"
+    if rng.bit_generator.state != before:
+        return ("temperature 0: the argmax is right, but rng was used: the generator's state changed, so every "
+                f"later draw shifts\n  {rule}")
     return None
 
 
@@ -248,9 +267,10 @@ def check_sample_with_temperature(student_fn, draws=3000):
 
     The index must be drawn from softmax(logits / temperature) with the Generator `rng` only
     (no np.random.seed, no np.random.* functions, no new generator inside), must stay the argmax
-    at a tiny temperature (a stable softmax), and a temperature <= 0 must raise ValueError.
-    Frequencies over `draws` draws are compared with the expected probabilities, so any correct
-    way of drawing passes.
+    at a tiny temperature (a stable softmax); temperature 0 must give the argmax without using
+    `rng` (greedy decoding, as models.sample_with_temperature), and a negative one must raise
+    ValueError. Frequencies over `draws` draws are compared with the expected probabilities, so
+    any correct way of drawing passes.
     """
     name = _name(student_fn, "sample_with_temperature")
     saved = np.random.get_state()  # numpy's global generator, restored below
@@ -263,12 +283,13 @@ def check_sample_with_temperature(student_fn, draws=3000):
         problem = f"raised {type(error).__name__}: {error}"
     finally:
         np.random.set_state(saved)
-    problem = problem or _temperature_problem(student_fn)
+    problem = problem or _negative_temperature_problem(student_fn) or _zero_temperature_problem(student_fn)
     if problem:
         print(f"✗ {name}: {problem}")
         return False
-    print(f"✓ {name} draws from softmax(logits / temperature) with the given rng only "
-          f"(checked at temperatures {GREEDY_TEMPERATURE}, 0.5, 1 and 2).")
+    print(f"✓ {name} draws from softmax(logits / temperature) with the given rng only (checked at temperatures "
+          f"{GREEDY_TEMPERATURE}, 0.5, 1 and 2), returns the argmax at temperature 0 without using rng, and "
+          "refuses -1 with ValueError.")
     return True
 
 
@@ -563,8 +584,9 @@ register("masked_cross_entropy", "def masked_cross_entropy(logits, targets, mask
          "by the same count.", lambda logits, targets, mask: softmax_cross_entropy(logits, targets, mask),
          lambda student_fn: check_softmax_cross_entropy(student_fn, masked=True))
 register("sample_with_temperature", "def sample_with_temperature(logits, temperature, rng) -> int",
-         "refuse a temperature <= 0 with ValueError; divide the logits by the temperature and take a softmax "
-         "that subtracts the maximum first; then compare one u = rng.random() with the cumulative sum of the "
+         "refuse a negative temperature with ValueError; at temperature 0 return np.argmax(logits) before any "
+         "division and without using rng; otherwise divide the logits by the temperature and take a softmax "
+         "that subtracts the maximum first, then compare one u = rng.random() with the cumulative sum of the "
          "probabilities.", sample_with_temperature, check_sample_with_temperature)
 register("embedding_backward", "def embedding_backward(ids, d_out, vocab_size) -> dE (vocab_size, dim)",
          "start from zeros of shape (vocab_size, dim); every occurrence of an id must ADD its row of d_out, "
