@@ -67,9 +67,9 @@ def _gru_backward(dh, r, z, n, hn, h_prev, r_on_hidden=True, tanh_slope=True, dz
     da_n = dh * (1 - z) * ((1 - n ** 2) if tanh_slope else 1)
     da_r = da_n * hn * r * (1 - r)
     da_z = dz_sign * dh * (h_prev - n) * z * (1 - z)
-    G_x = np.concatenate([da_r, da_z, da_n], axis=1)
-    G_h = np.concatenate([da_r, da_z, da_n * r if r_on_hidden else da_n], axis=1)
-    return G_x, G_h, dh * z
+    delta_x = np.concatenate([da_r, da_z, da_n], axis=1)
+    delta_h = np.concatenate([da_r, da_z, da_n * r if r_on_hidden else da_n], axis=1)
+    return delta_x, delta_h, dh * z
 
 
 def _gru_backward_flipped_z(dh, r, z, n, hn, h_prev):  # derived for h = z n + (1 - z) h_prev
@@ -160,9 +160,9 @@ WRONG_ANSWERS = {
         (_gru_step_swapped_gates, ["only the z columns", "the r and z blocks are swapped"]),
     ],
     "gru_cell_backward": [
-        (lambda *a: _gru_backward(*a, r_on_hidden=False), ["['G_h']", "on the hidden side hn is multiplied by r"]),
-        (lambda *a: _gru_backward(*a, tanh_slope=False), ["z = 0", "['G_x']", "tanh slope (1 - n**2) is left out"]),
-        (lambda *a: _gru_backward(*a, dz_sign=-1), ["r = 0", "['G_x']", "dz has the wrong sign"]),
+        (lambda *a: _gru_backward(*a, r_on_hidden=False), ["['delta_h']", "on the hidden side hn is multiplied by r"]),
+        (lambda *a: _gru_backward(*a, tanh_slope=False), ["z = 0", "['delta_x']", "tanh slope (1 - n**2) is left out"]),
+        (lambda *a: _gru_backward(*a, dz_sign=-1), ["r = 0", "['delta_x']", "dz has the wrong sign"]),
         (_gru_backward_flipped_z, ["z = 1: the state is copied", "the update gate the other way round"]),
     ],
     "lstm_step": [

@@ -133,13 +133,13 @@ def check_gru_step(student_fn):
 
 
 def _gru_backward_from(da_r, da_z, da_n, r, dh_direct):
-    """(G_x, G_h, dh_direct) from the pre-activation gradients: the hidden side's n block is da_n ⊙ r."""
+    """(delta_x, delta_h, dh_direct) from the pre-activation gradients: the hidden side's n block is da_n ⊙ r."""
     return (np.concatenate([da_r, da_z, da_n], axis=1), np.concatenate([da_r, da_z, da_n * r], axis=1), dh_direct)
 
 
 def _gru_backward_without_r(dh, r, z, n, hn, h_prev):
-    G_x, _, dh_direct = gru_cell_backward(dh, r, z, n, hn, h_prev)
-    return G_x, G_x, dh_direct
+    delta_x, _, dh_direct = gru_cell_backward(dh, r, z, n, hn, h_prev)
+    return delta_x, delta_x, dh_direct
 
 
 def _gru_backward_flipped_z(dh, r, z, n, hn, h_prev):
@@ -158,7 +158,7 @@ def _gru_backward_dz_sign(dh, r, z, n, hn, h_prev):
 
 
 GRU_CELL_BACKWARD_MISTAKES = (
-    Mistake("the n block of G_h is da_n, as in G_x: on the hidden side hn is multiplied by r, so it is da_n * r",
+    Mistake("the n block of delta_h is da_n, as in delta_x: on the hidden side hn is multiplied by r, so it is da_n * r",
             _gru_backward_without_r),
     Mistake("the backward pass is that of h = z * n + (1 - z) * h_prev, the update gate the other way round",
             _gru_backward_flipped_z),
@@ -168,9 +168,9 @@ GRU_CELL_BACKWARD_MISTAKES = (
 
 
 def check_gru_cell_backward(student_fn):
-    """Self-check for student_fn(dh, r, z, n, hn, h_prev), each (B, H) -> (G_x (B, 3H), G_h (B, 3H), dh_direct (B, H)).
+    """Self-check for student_fn(dh, r, z, n, hn, h_prev), each (B, H) -> (delta_x (B, 3H), delta_h (B, 3H), dh_direct (B, H)).
 
-    G_x and G_h are the gradients of xw and hw (blocks r, z, n); dh_direct = dh ⊙ z is the part of
+    delta_x and delta_h are the gradients of xw and hw (blocks r, z, n); dh_direct = dh ⊙ z is the part of
     dh_prev that skips W_hh. A mismatch names the output.
     """
     rng = np.random.default_rng(7)
@@ -184,12 +184,12 @@ def check_gru_cell_backward(student_fn):
                   (dh, r, ones, n, hn, h_prev)),
              Case("z = 0: the state is overwritten, so the gradient flows only through n (dh_direct = 0)",
                   (dh, r, zeros, n, hn, h_prev)),
-             Case("r = 0: the candidate ignores hn, so the n block of G_h is zero", (dh, zeros, z, n, hn, h_prev)),
+             Case("r = 0: the candidate ignores hn, so the n block of delta_h is zero", (dh, zeros, z, n, hn, h_prev)),
              Case("h_prev = n: changing z changes nothing, so the z blocks are zero", (dh, r, z, n, hn, n)),
              Case("hn = 0: changing r changes nothing, so the r blocks are zero", (dh, r, z, n, zeros, h_prev)),
              Case("everything at once", (dh, r, z, n, hn, h_prev))]
     return check_function(student_fn, gru_cell_backward, cases, _name(student_fn, "gru_cell_backward"),
-                          arg_names=("dh", "r", "z", "n", "hn", "h_prev"), outputs=("G_x", "G_h", "dh_direct"),
+                          arg_names=("dh", "r", "z", "n", "hn", "h_prev"), outputs=("delta_x", "delta_h", "dh_direct"),
                           mistakes=GRU_CELL_BACKWARD_MISTAKES)
 
 
@@ -371,8 +371,8 @@ register("gru_step", "def gru_step(x, h_prev, params) -> h (B, H)",
          "split the 3H columns into r, z, n in that order; the reset gate multiplies (h_prev W_hn + b_hn) after "
          "the product; h = (1 - z) * n + z * h_prev.", _gru_step_reference, check_gru_step)
 register("gru_cell_backward",
-         "def gru_cell_backward(dh, r, z, n, hn, h_prev) -> (G_x (B, 3H), G_h (B, 3H), dh_direct (B, H))",
-         "walk section 5 backwards: dn and dz from the mixing, then the tanh and sigmoid slopes; G_x and G_h share "
+         "def gru_cell_backward(dh, r, z, n, hn, h_prev) -> (delta_x (B, 3H), delta_h (B, 3H), dh_direct (B, H))",
+         "walk section 5 backwards: dn and dz from the mixing, then the tanh and sigmoid slopes; delta_x and delta_h share "
          "the r and z blocks, and differ only in the n block.", gru_cell_backward, check_gru_cell_backward)
 register("lstm_step", "def lstm_step(x, state_prev, params) -> (h, c)",
          "split the 4H columns into i, f, g, o in that order; g uses tanh, the other three the sigmoid; "
