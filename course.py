@@ -6,6 +6,10 @@
     python3 course.py execute [NOTEBOOK ...]   maintainers: regenerate the student edition of each notebook
                                              from its instructor edition and re-execute both (default: all)
     python3 course.py figures    regenerate every diagram in figures/
+    python3 course.py train-lm   maintainers: retrain notebook 11's character model (about 15 min) and
+                                 write its weights and provenance to data/
+    python3 course.py site       build the course website into _build/html from the stored notebooks
+                                 (first run: installs requirements-site.txt, fetches MathJax with npm)
     python3 course.py help       show this list
 
 Everything is installed into .venv/ inside the course folder, once; later runs reuse it and
@@ -28,7 +32,7 @@ STAMP = VENV / "rnncourse-installed.sha256"
 WELCOME = "notebooks/00_welcome.ipynb"
 TEST_TIMEOUT = int(os.environ.get("RNNCOURSE_TEST_TIMEOUT", "2400"))  # whole run, seconds
 NOTEBOOK_TIMEOUT = 300  # one notebook's whole execution, seconds
-COMMANDS = ("lab", "test", "check", "execute", "editions", "figures")
+COMMANDS = ("lab", "test", "check", "execute", "editions", "figures", "train-lm", "site")
 # JupyterLab settings for course launches: no news feed and no update check (their pop-ups distract in class).
 LAB_OVERRIDES = {"@jupyterlab/apputils-extension:notification": {"checkForUpdates": False, "fetchNews": "false"}}
 # Closing the terminal (SIGHUP) or `kill` (SIGTERM) must stop the command course.py started, too.
@@ -63,6 +67,17 @@ def install():
     subprocess.run([str(venv_python()), "-m", "pip", "install", "--disable-pip-version-check", "-q",
                     "-r", str(ROOT / "requirements.txt"), "-e", str(ROOT)], check=True)
     STAMP.write_text(wanted)
+
+
+def install_site():
+    """Install what building the website needs (requirements-site.txt) into .venv, once."""
+    stamp = VENV / "rnncourse-site-installed.sha256"
+    wanted = hashlib.sha256((ROOT / "requirements-site.txt").read_bytes() + (ROOT / "requirements.txt").read_bytes()).hexdigest()
+    if not (stamp.exists() and stamp.read_text() == wanted):
+        print("Installing Jupyter Book into .venv (first run: about a minute) ...", flush=True)
+        subprocess.run([str(venv_python()), "-m", "pip", "install", "--disable-pip-version-check", "-q",
+                        "-r", str(ROOT / "requirements-site.txt")], check=True, cwd=ROOT)
+        stamp.write_text(wanted)
 
 
 def write_lab_overrides(prefix=VENV):
@@ -162,6 +177,11 @@ def main(argv):
         return run([python, "-m", "pytest", *rest], timeout=TEST_TIMEOUT)
     if command == "figures":
         return run([python, "-m", "rnncourse", "figures"])
+    if command == "train-lm":
+        return run([python, "-m", "rnncourse", "train-lm", *rest])
+    if command == "site":
+        install_site()
+        return run([python, str(ROOT / "tools" / "site.py"), *rest])
     notebooks = rest or sorted(str(p.relative_to(ROOT)) for p in (ROOT / "notebooks" / "solutions").glob("[0-9][0-9]_*.ipynb"))
     for notebook in notebooks:  # `editions` is another name for `execute`
         code = run([python, str(ROOT / "tools" / "editions.py"), notebook], timeout=2 * NOTEBOOK_TIMEOUT)

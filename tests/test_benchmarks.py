@@ -25,3 +25,18 @@ def test_both_training_sides_start_near_the_uniform_loss_and_stay_finite(side):
     losses = [trainer.update() for _ in range(20)]
     assert abs(losses[0] - math.log(len(vocab))) < 0.5, losses[0]  # about ln V before training
     assert np.isfinite(losses).all(), losses
+
+
+@pytest.mark.parametrize("side", ["Course", "OneStream-lstm", "OneStream-rnn", "Torch"])
+def test_every_lm_training_side_starts_near_the_uniform_loss_and_learns(side):
+    import bench_lm_training as bench
+    vocab, train, _, _ = bench.corpus_splits()
+    if side == "Course":
+        trainer = bench.Course(vocab, train)
+    elif side == "Torch":
+        trainer = bench.Torch(pytest.importorskip("torch", reason="pip install torch==2.13.0"), len(vocab), train)
+    else:
+        trainer = bench.OneStream(train, len(vocab), side.split("-")[1])
+    losses = [trainer.update() for _ in range(8)]
+    assert abs(losses[0] - math.log(len(vocab))) < 0.5, losses[0]  # about ln V before training
+    assert np.isfinite(losses).all() and min(losses[-3:]) < losses[0] - 0.3, losses

@@ -30,7 +30,7 @@ def test_an_unknown_command_lists_the_commands_on_stderr_and_exits_2():
     result = subprocess.run([sys.executable, str(ROOT / "course.py"), "serve"], capture_output=True, text=True)
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.splitlines()[0] == "unknown command 'serve'"
-    for command in ("lab", "test", "check", "execute", "figures", "help"):
+    for command in ("lab", "test", "check", "execute", "figures", "train-lm", "help"):
         assert f"python3 course.py {command}" in result.stderr
 
 

@@ -50,7 +50,8 @@ def test_an_altered_file_is_refused_with_both_checksums(tmp_path, monkeypatch):
 
 
 def test_unknown_data_set_lists_the_known_ones():
-    with pytest.raises(KeyError, match=r"expected one of \['co2', 'first_names'\], got 'weather'"):
+    with pytest.raises(KeyError, match=r"expected one of \['char_lm_provenance', 'char_lm_weights', 'co2', "
+                                      r"'first_names', 'python_stdlib'\], got 'weather'"):
         data.data_path("weather")
 
 
@@ -73,7 +74,7 @@ def test_check_reports_a_missing_data_file_with_a_fix(tmp_path, monkeypatch, cap
     report = capsys.readouterr().out
     assert "[PROBLEM] data file co2_mauna_loa_monthly.csv is missing" in report
     assert "fix: git checkout -- data/co2_mauna_loa_monthly.csv" in report
-    assert "2 problem(s) found." in report
+    assert f"{len(data.DATA_FILES)} problem(s) found." in report
 
 
 def test_check_reports_a_missing_widget_extension(monkeypatch):

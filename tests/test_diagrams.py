@@ -270,7 +270,7 @@ def test_presentation_style_switches_on_and_back_off():
     try:
         style.presentation_style(on=True)
         style.presentation_style(on=True)  # twice is harmless
-        assert matplotlib.rcParams["font.size"] >= 16
+        assert matplotlib.rcParams["font.size"] == style.PRESENTATION_RC["font.size"] > style.COURSE_RC["font.size"]
         matplotlib.rcParams.update(style.COURSE_RC)  # a notebook's first cell, run again ...
         style.presentation_style(on=True)  # ... and the style switched on again: it applies again
         assert matplotlib.rcParams["lines.linewidth"] >= 3
@@ -304,3 +304,34 @@ def test_wide_figures_grow_with_the_presentation_style():
 def test_a_diagram_shows_itself_as_png_without_pyplot():
     from rnncourse import diagrams
     assert diagrams.rnn_folded()._repr_png_().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+# ----------------------------------------------------------------------------- batching a text stream
+
+def test_stream_batching_shows_lanes_that_continue_and_random_chunks_that_reset():
+    text = "".join(chr(ord("a") + i % 26) for i in range(40))  # every chunk's characters are predictable
+    fig = diagrams.stream_batching(text, batch_size=2, k=4, chunks=3, seed=1)
+
+    def chars_in(gid):
+        frame = by_gid(fig, gid).get_window_extent()
+        inside = [t for t in fig.findobj(Text) if len(t.get_text()) == 1
+                  and frame.contains(*t.get_window_extent().get_points().mean(axis=0))]
+        return "".join(t.get_text() for t in sorted(inside, key=lambda t: t.get_position()[0]))
+
+    fig.canvas.draw()
+    lane = 3 * 4  # lane 2 starts 12 characters into the stream, and each row goes on where it stopped
+    assert [chars_in(f"seq:1,{j}") for j in (1, 2, 3)] == ["abcd", "efgh", "ijkl"]
+    assert [chars_in(f"seq:2,{j}") for j in (1, 2, 3)] == [text[lane:lane + 4], text[lane + 4:lane + 8],
+                                                            text[lane + 8:lane + 12]]
+    assert {a.get_gid() for a in fig.findobj() if (a.get_gid() or "").startswith("cut:")} == \
+        {f"cut:{b},{j}" for b in (1, 2) for j in (1, 2)}  # the gradient stops between chunks, not after the last
+    random_chunks = [chars_in(f"rand:{b},{j}") for b in (1, 2) for j in (1, 2, 3)]
+    assert all(c in text for c in random_chunks) and len(set(random_chunks)) > 1
+    assert len([a for a in fig.findobj() if (a.get_gid() or "").startswith("reset:")]) == 6  # every chunk: h = 0
+
+
+def test_stream_batching_says_what_text_it_needs():
+    with pytest.raises(ValueError, match=r"at least batch_size \* \(chunks \* k \+ 1\) = 48 characters, got 10"):
+        diagrams.stream_batching("0123456789", batch_size=3, k=5, chunks=3)
+    with pytest.raises(ValueError, match="batch_size: expected an integer from 1 to 6, got 9"):
+        diagrams.stream_batching("x" * 500, batch_size=9)

@@ -334,12 +334,22 @@ def test_low_temperature_sampling_is_greedy_decoding():
         ids.append(next_id)
         greedy += model.vocab.tokens[next_id]
     assert model.sample(12, temperature=1e-4, rng=1) == greedy
+    assert model.sample(12, temperature=0, rng=1) == greedy  # 0 is greedy decoding itself
     logits = np.random.default_rng(2).standard_normal(7)
     assert all(sample_with_temperature(logits, 1e-4, np.random.default_rng(s)) == logits.argmax() for s in range(5))
+    rng = np.random.default_rng(3)
+    assert sample_with_temperature(logits, 0, rng) == logits.argmax()
+    assert rng.random() == np.random.default_rng(3).random()  # greedy draws nothing from the generator
 
 
-@pytest.mark.parametrize("temperature", [0, -1.0, float("nan"), float("inf")])
-def test_temperature_must_be_positive_and_finite(temperature):
+def test_a_priming_text_with_unknown_characters_is_named_not_a_key_error():
+    model = names_model()
+    with pytest.raises(ValueError, match=r"never seen: 'Z', 'q'"):
+        model.sample(5, rng=0, prefix="aZqZ")
+
+
+@pytest.mark.parametrize("temperature", [-1.0, -1e-9, float("nan"), float("inf"), True])
+def test_temperature_must_be_non_negative_and_finite(temperature):
     model = names_model()
     with pytest.raises(ValueError, match="temperature"):
         model.sample(5, temperature=temperature, rng=0)

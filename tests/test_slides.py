@@ -19,7 +19,8 @@ PRESENTATION_LINE = "# style.presentation_style()"
 def test_every_cell_has_a_slide_type_and_the_first_code_cell_the_presentation_line(path):
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     types = [c["metadata"].get("slideshow", {}).get("slide_type") for c in cells]
-    assert not [i for i, t in enumerate(types) if t not in SLIDE_TYPES], "cells without a slide type"
+    assert not [i for i, t in enumerate(types) if t not in SLIDE_TYPES], \
+        "slide types jupyterlab-slideshow does not know (it has no '-': a cell that continues a slide has none)"
     assert types[0] == "slide"
     assert sum(t in ("slide", "subslide") for t in types) >= 5
     first_code = next(c for c in cells if c["cell_type"] == "code"

@@ -300,3 +300,64 @@ def test_figure_png_and_memory_demo():
     assert view.value != before
     slider.value = 0.5
     assert view.value == before
+
+
+# ----------------------------------------------------------------------------- text sampler (a stream model)
+
+CODE_VOCAB = Vocabulary("def f(x):\n    return 'x' + 1\n")
+
+
+def test_text_sampler_continues_the_priming_text_deterministically_and_greedily_at_zero():
+    model = models.CharLM(CODE_VOCAB, 8, cell="lstm", rng=0)  # a stream model: no boundary token
+    box = widgets.text_sampler(model, prime="def ", length=30, temperature=0.8, seed=3)
+    shown_text(box)
+    expected = model.sample(30, 0.8, rng=np.random.default_rng(3), prefix="def ")
+    assert box.sample() == expected[4:] and "<b>def </b>" in box.html.value
+    first = box.html.value
+    box.temperature.value = 0.0
+    greedy = model.sample(30, 0.0, rng=np.random.default_rng(99), prefix="def ")  # no draw: any rng
+    assert box.sample() == greedy[4:] and "greedy" in box.html.value
+    box.seed.value = 4
+    assert box.sample() == greedy[4:]  # greedy decoding ignores the seed
+    box.temperature.value, box.seed.value = 0.8, 3
+    assert box.html.value == first
+    box.prime.value = "return x"
+    assert box.sample() == model.sample(30, 0.8, rng=np.random.default_rng(3), prefix="return x")[8:]
+
+
+def test_text_sampler_samples_once_per_setting_and_explains_a_bad_priming_text():
+    model = models.CharLM(CODE_VOCAB, 8, cell="gru", rng=0)
+    box = widgets.text_sampler(model, prime="f(x)", length=10)
+    box.temperature.value = 1.5
+    box.temperature.value = 0.8  # back to a cached setting
+    real_sample, calls = model.sample, []
+    model.sample = lambda *a, **k: calls.append(1) or real_sample(*a, **k)
+    box.temperature.value = 1.5
+    assert calls == [] and set(box.cache) == {("f(x)", 0.8, 0), ("f(x)", 1.5, 0)}
+    box.prime.value = "def Q(z)"
+    assert "never seen: 'Q', 'z'" in box.html.value and box.sample() is None
+    box.prime.value = ""
+    assert "at least one character" in box.html.value
+
+
+# ----------------------------------------------------------------------------- one unit over a long text
+
+def test_unit_text_viewer_colours_each_character_by_the_chosen_unit():
+    text_ = "ab 'c'\n  d(e)"
+    states = np.random.default_rng(0).uniform(-0.8, 0.8, size=(len(text_), 4))
+    box = widgets.unit_text_viewer(text_, states, named={"inside string: unit 2": 2})
+    shown_text(box)
+    assert box.slider.value == 2 and box.named.value == 2
+    scale = np.abs(states[:, 2]).max()
+    assert all(widgets._cell_colour(v / scale) in box.html.value for v in states[:, 2])
+    assert box.html.value.count("<span style='background:") == len(text_) + 2  # every character, and the legend
+    first = box.html.value
+    box.slider.value = 0
+    assert box.html.value == box.pages[0] != first and f"h = {states[5, 0]:+.2f}" in box.html.value
+    box.named.value = 2
+    assert box.slider.value == 2 and box.html.value == first
+    assert "\n" in first  # line breaks kept: code keeps its layout
+    with pytest.raises(ValueError, match=r"expected \(T, H\) with T = len\(text\) = 13, got shape \(12, 4\)"):
+        widgets.unit_text_viewer(text_, states[:-1])
+    with pytest.raises(ValueError, match="expected units in"):
+        widgets.unit_text_viewer(text_, states, named={"x": 9})

@@ -29,6 +29,8 @@ def stable_widget_ids(notebook):
     ordered by their state.
     """
     state = notebook.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    if "state" in state:
+        state["state"] = as_javascript_numbers(state["state"])
     models = state.get("state", {})
     order = []
 
@@ -52,6 +54,18 @@ def stable_widget_ids(notebook):
         names = {old: f"{i + 1:032x}" for i, old in enumerate(order)}
         text = re.sub("|".join(order), lambda m: names[m.group(0)], text)
     return nbformat.writes(nbformat.reads(text, as_version=4))  # keys sorted under the new names
+
+
+def as_javascript_numbers(value):
+    """`value` (JSON-like) with every whole float made an int, as JupyterLab writes it on save: JavaScript
+    has one number type, so a stored 1.0 would come back as 1 and the file would change when opened."""
+    if isinstance(value, dict):
+        return {key: as_javascript_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [as_javascript_numbers(item) for item in value]
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
+        return int(value)
+    return value
 
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}  # as JupyterLab writes it

@@ -4,7 +4,9 @@ A first pass from the notebook's structure, after which the types are stored in 
 edition and can be adjusted by hand (a cell that already has a type keeps it):
 the title and every `## ` section start a slide; a `### ` heading, and text that follows code,
 start a subslide (one idea and its code per screen); the set-up cell (imports) is skipped; a
-worked solution is a fragment, revealed after its exercise; every other cell continues the slide.
+worked solution is a fragment, revealed after its exercise; every other cell continues the slide,
+which is written as no slide type at all: jupyterlab-slideshow knows no "-" (nbconvert's word for
+"continue") and leaves such a cell out of the deck.
 
     python tools/slides.py [NOTEBOOK ...]     (default: every instructor edition)
 """
@@ -14,7 +16,7 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
-SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes", "-")
+SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes", None)  # None: continue the slide
 
 
 def slide_type(cell, previous, first_code):
@@ -35,7 +37,11 @@ def add_slide_metadata(notebook):
     first_code = next((c for c in notebook.cells if c.cell_type == "code"), None)
     previous = None
     for cell in notebook.cells:
-        cell.metadata.setdefault("slideshow", {"slide_type": slide_type(cell, previous, first_code)})
+        if cell.metadata.get("slideshow", {}).get("slide_type", "-") == "-":  # continues, or not yet typed
+            cell.metadata.pop("slideshow", None)
+            kind = slide_type(cell, previous, first_code)
+            if kind != "-":
+                cell.metadata["slideshow"] = {"slide_type": kind}
         previous = cell
     return notebook
 

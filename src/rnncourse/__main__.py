@@ -1,4 +1,4 @@
-"""Command line: `python -m rnncourse check | figures [DIR]`."""
+"""Command line: `python -m rnncourse check | figures [DIR] | train-lm [--steps N] [--out DIR]`."""
 import argparse
 import sys
 
@@ -9,7 +9,14 @@ def main(argv=None):
     commands.add_parser("check", help="report versions, the widget extension and the data files")
     figures = commands.add_parser("figures", help="regenerate every diagram in figures/")
     figures.add_argument("directory", nargs="?", default=None, help="default: the repository's figures/")
-    args = parser.parse_args(argv)
+    commands.add_parser("train-lm", add_help=False,
+                        help="train the shipped character model and write it to data/ (--help for its options)")
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "train-lm":
+        from .train_lm import main as train_lm
+        return train_lm(rest)
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if args.command == "check":
         from .setup_check import run
         return 0 if run() else 1

@@ -25,7 +25,11 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path
+from matplotlib.patheffects import Normal, Stroke
 from matplotlib.text import Text
+
+from . import style
+from .style import PALETTE
 
 
 class DiagramFigure(Figure):
@@ -36,9 +40,7 @@ class DiagramFigure(Figure):
         buffer = io.BytesIO()
         self.savefig(buffer, format="png", bbox_inches="tight")
         return buffer.getvalue()
-from matplotlib.patheffects import Normal, Stroke
 
-from .style import PALETTE
 
 INCH = 0.8               # inches per data unit
 BOX_W, BOX_H = 1.05, 0.72  # node box (data units)
@@ -486,23 +488,29 @@ def _straighten(nodes, edge):
     edge.src, edge.via, edge.dst = start, (), (vx, end_y)
 
 
-def architecture_gallery():
-    """The first five architectures side by side (one-to-one … many-to-many unequal)."""
+def architecture_gallery(rows=None):
+    """The first five architectures side by side (one-to-one … many-to-many unequal), in `rows`
+    rows (default: one; two while style.presentation_style() is on, to fit a projector's screen)."""
+    rows = _check_int(2 if rows is None and style.presenting() else rows or 1, "rows", 1, len(GALLERY))
     graphs = [_architecture_graph(kind) for kind in GALLERY]
     height = max(b[3] - b[2] for _, _, b in graphs)
     widths = [b[1] - b[0] for _, _, b in graphs]
     gap = 0.35
-    total = sum(widths) + gap * (len(widths) - 1)
-    fig = DiagramFigure(figsize=(total * INCH, height * INCH))
-    left = 0.0
-    for kind, width, (nodes, edges, b) in zip(GALLERY, widths, graphs):
-        ax = fig.add_axes((left / total, 0, width / total, 1))
-        bounds = (b[0], b[1], b[3] - height, b[3])
-        _canvas(ax, bounds)
-        _render(ax, nodes, edges)
-        _title(ax, bounds, TITLES.get(kind, kind), ARCHITECTURES[kind]["example"])
-        _architecture_notes(ax, kind, nodes)
-        left += width + gap
+    per_row = math.ceil(len(GALLERY) / rows)
+    lines = [range(start, min(start + per_row, len(GALLERY))) for start in range(0, len(GALLERY), per_row)]
+    total = max(sum(widths[k] for k in line) + gap * (len(line) - 1) for line in lines)
+    fig = DiagramFigure(figsize=(total * INCH, len(lines) * height * INCH))
+    for row, line in enumerate(lines):
+        left = (total - sum(widths[k] for k in line) - gap * (len(line) - 1)) / 2  # each row centred
+        for k in line:
+            kind, width, (nodes, edges, b) = GALLERY[k], widths[k], graphs[k]
+            ax = fig.add_axes((left / total, 1 - (row + 1) / len(lines), width / total, 1 / len(lines)))
+            bounds = (b[0], b[1], b[3] - height, b[3])
+            _canvas(ax, bounds)
+            _render(ax, nodes, edges)
+            _title(ax, bounds, TITLES.get(kind, kind), ARCHITECTURES[kind]["example"])
+            _architecture_notes(ax, kind, nodes)
+            left += width + gap
     return fig
 
 
@@ -732,3 +740,108 @@ def lstm_cell(highlight=None, ax=None):
     """The LSTM cell with gates i, f, g, o and the cell-state line; `highlight` one of
     "i", "f", "g", "o" or "c" (the cell state)."""
     return _cell(_lstm_description(), "LSTM cell", highlight, ax)
+
+
+# ----------------------------------------------------------------------------- batching a text stream
+
+LANE_COLOURS = (PALETTE["blue"], PALETTE["orange"], PALETTE["green"], PALETTE["purple"], PALETTE["sky_blue"],
+                PALETTE["vermillion"])
+CHAR_W = 0.42  # width of one character cell (data units)
+
+
+def _shown_char(ch):
+    """A character as it can be seen in a cell: space ␣, newline ⏎, tab ⇥."""
+    return {" ": "\u2423", "\n": "\u23ce", "\t": "\u21e5"}.get(ch, ch)
+
+
+def _chunk_box(ax, x, y, chars, colour, gid):
+    """k characters in a row of cells starting at x (centre line y); returns the frame patch."""
+    for i, ch in enumerate(chars):
+        ax.text(x + (i + 0.5) * CHAR_W, y, _shown_char(ch), ha="center", va="center", fontsize=13,
+                family="DejaVu Sans Mono", zorder=4)
+    frame = FancyBboxPatch((x, y - 0.3), len(chars) * CHAR_W, 0.6, boxstyle="round,pad=0,rounding_size=0.1",
+                           facecolor=_tint(colour, 0.7), edgecolor=colour, linewidth=2, zorder=3, gid=gid)
+    ax.add_patch(frame)
+    return frame
+
+
+def _stream_bar(ax, y, length, width, spans, label):
+    """The whole stream as a grey bar of `width` units; spans [(start, stop, colour)] in characters coloured."""
+    ax.add_patch(FancyBboxPatch((0, y - 0.14), width, 0.28, boxstyle="square,pad=0", facecolor="#E4E4E4",
+                                edgecolor="#999999", linewidth=1, zorder=2))
+    for start, stop, colour in spans:
+        ax.add_patch(FancyBboxPatch((width * start / length, y - 0.14), width * (stop - start) / length, 0.28,
+                                    boxstyle="square,pad=0", facecolor=colour, edgecolor="white", linewidth=1,
+                                    zorder=3))
+    ax.text(-0.25, y, label, ha="right", va="center", fontsize=FONT["note"], color="#333333")
+
+
+def stream_batching(text, batch_size=3, k=5, chunks=3, seed=0, ax=None):
+    """How a long text becomes batches of (B, k) characters, two ways, one panel each.
+
+    Top, sequential partitioning: the stream is cut into `batch_size` contiguous lanes; batch j
+    holds chunk j of every lane, so each row continues where the same row of the previous batch
+    stopped: the state h is carried from chunk to chunk (as values), and the gradient stops at
+    every chunk boundary (dashed). Bottom, random partitioning: each row of a batch is a chunk at
+    a random offset (a numpy Generator seeded with `seed`), so every chunk starts from h = 0.
+    text: at least batch_size * (chunks * k + 1) characters; `chunks` batches are drawn.
+    Artists carry gids "seq:b,j" and "rand:b,j" (row b, batch j, from 1), "cut:b,j" and "reset:b,j".
+    """
+    B = _check_int(batch_size, "batch_size", 1, len(LANE_COLOURS))
+    k, chunks = _check_int(k, "k", 1, 12), _check_int(chunks, "chunks", 1, 4)
+    if not isinstance(text, str) or len(text) < B * (chunks * k + 1):
+        got = f"{len(text)} characters" if isinstance(text, str) else type(text).__name__
+        raise ValueError(f"text: expected a string of at least batch_size * (chunks * k + 1) = "
+                         f"{B * (chunks * k + 1)} characters, got {got}")
+    text = text[:B * chunks * k + 1]  # exactly `chunks` chunks per lane
+    lane = chunks * k  # predictions per lane; lane b reads text[b*lane : (b+1)*lane + 1]
+    gap, left = 1.1, 1.9  # between chunks (room for the state arrow), before the first chunk
+    col = lambda j: left + j * (k * CHAR_W + gap)  # noqa: E731  x of batch j's chunks (j from 0)
+    width = col(chunks) - gap
+    row_y = lambda base, b: base - 0.85 * b  # noqa: E731
+    top, bottom = 2.0 + 0.85 * B, 0.0
+    fig, ax = _canvas(ax, (-2.6, width + 0.4, bottom - 0.85 * B - 2.1, top + 0.9))
+
+    # sequential partitioning
+    ax.text(width / 2 - 1, top + 0.5, "Sequential partitioning: lanes, state carried", ha="center",
+            fontsize=FONT["title"] - 2, weight="bold", va="center")
+    _stream_bar(ax, top - 0.2, len(text), width, [(b * lane, (b + 1) * lane, LANE_COLOURS[b]) for b in range(B)],
+                "stream")
+    head = top - 0.75
+    for j in range(chunks):
+        ax.text(col(j) + k * CHAR_W / 2, head, f"batch {j + 1}", ha="center", va="center", fontsize=FONT["note"])
+    for b in range(B):
+        y = row_y(head - 0.75, b)
+        ax.text(-0.25, y, f"lane {b + 1}", ha="right", va="center", fontsize=FONT["note"], color=LANE_COLOURS[b])
+        ax.text(col(0) - 0.08, y, "$h=0$", ha="right", va="center", fontsize=FONT["note"] - 2, color="#555555")
+        for j in range(chunks):
+            start = b * lane + j * k
+            _chunk_box(ax, col(j), y, text[start:start + k], LANE_COLOURS[b], f"seq:{b + 1},{j + 1}")
+            if j + 1 < chunks:
+                x0 = col(j) + k * CHAR_W
+                _draw_edge(ax, [(x0 + 0.08, y), (col(j + 1) - 0.08, y)], width=1.8, gid=f"carry:{b + 1},{j + 1}")
+                ax.add_line(Line2D([x0 + gap / 2] * 2, [y - 0.38, y + 0.38], color=HIGHLIGHT, linewidth=2,
+                                   linestyle=(0, (2, 2)), zorder=5, gid=f"cut:{b + 1},{j + 1}"))
+    note_y = row_y(head - 0.75, B) + 0.25
+    ax.text(width / 2 - 1, note_y, r"$\rightarrow$ $h$ carried as values;  dashed: the gradient stops there",
+            ha="center", va="center", fontsize=FONT["note"], color="#333333", style="italic")
+
+    # random partitioning
+    rng = np.random.default_rng(seed)
+    base = note_y - 0.85
+    ax.text(width / 2 - 1, base, "Random partitioning: random offsets, state reset", ha="center",
+            fontsize=FONT["title"] - 2, weight="bold", va="center")
+    offsets = rng.integers(0, len(text) - k, size=(chunks, B))  # (batches, B): any offset of the stream
+    _stream_bar(ax, base - 0.7, len(text), width, [(o, o + k, LANE_COLOURS[b]) for b, o in enumerate(offsets[0])],
+                "batch 1 in\nthe stream")
+    for j in range(chunks):
+        ax.text(col(j) + k * CHAR_W / 2, base - 1.25, f"batch {j + 1}", ha="center", va="center", fontsize=FONT["note"])
+    for b in range(B):
+        y = row_y(base - 1.95, b)
+        ax.text(-0.25, y, f"row {b + 1}", ha="right", va="center", fontsize=FONT["note"], color="#555555")
+        for j in range(chunks):
+            o = int(offsets[j, b])
+            _chunk_box(ax, col(j), y, text[o:o + k], LANE_COLOURS[b], f"rand:{b + 1},{j + 1}")
+            ax.text(col(j) - 0.08, y, "$h=0$", ha="right", va="center", fontsize=FONT["note"] - 2,
+                    color=HIGHLIGHT, gid=f"reset:{b + 1},{j + 1}")
+    return fig

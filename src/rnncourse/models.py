@@ -94,16 +94,17 @@ def detach_state(state):
 
 def _check_temperature(temperature):
     if (isinstance(temperature, bool) or not isinstance(temperature, numbers.Real)
-            or not np.isfinite(temperature) or temperature <= 0):
-        raise ValueError(f"temperature: expected a finite number > 0, got {temperature!r} "
-                         "(use a small value such as 0.01 for almost-greedy sampling)")
+            or not np.isfinite(temperature) or temperature < 0):
+        raise ValueError(f"temperature: expected a finite number >= 0 (0: greedy, always the most likely "
+                         f"character), got {temperature!r}")
 
 
 def sample_with_temperature(logits, temperature, rng):
     """Draw one index from softmax(logits / temperature), using only the generator `rng`.
 
     logits: (V,). temperature > 0: below 1 sharpens the distribution (towards the argmax),
-    above 1 flattens it (towards uniform). rng: a numpy.random.Generator, made once by the
+    above 1 flattens it (towards uniform); temperature 0 is its limit, greedy decoding: the
+    argmax, drawn without using `rng`. rng: a numpy.random.Generator, made once by the
     caller and reused for every draw (never reseeded here).
     """
     _check_temperature(temperature)
@@ -113,6 +114,8 @@ def sample_with_temperature(logits, temperature, rng):
     logits = np.asarray(logits, dtype=np.float64)
     if logits.ndim != 1:
         raise ValueError(f"logits: expected a 1-d array (vocab,), got shape {logits.shape}")
+    if temperature == 0:
+        return int(np.argmax(logits))  # greedy: the first of the most likely ids
     p = softmax(logits / temperature)  # (V,) stable: the maximum is subtracted
     return int(rng.choice(len(p), p=p))
 
@@ -421,7 +424,8 @@ class CharLM(ManyToMany):
         """Generate text: prefix + up to `max_chars` characters drawn one at a time.
 
         Each character is drawn from softmax(logits / temperature) with the generator `rng`
-        (an int seed or a numpy.random.Generator; nothing global is touched, nothing reseeded).
+        (an int seed or a numpy.random.Generator; nothing global is touched, nothing reseeded);
+        temperature 0 takes the most likely character every time (greedy decoding).
         Generation stops early when the boundary token is drawn (it is not included).
         """
         _check_temperature(temperature)
@@ -429,6 +433,10 @@ class CharLM(ManyToMany):
         if self.boundary is None and not prefix:
             raise ValueError("prefix: expected at least one character to start from, got '' "
                              "(this model has no boundary token to start with)")
+        unknown = sorted({ch for ch in prefix if ch not in self.vocab.index})
+        if unknown:
+            raise ValueError(f"prefix: expected characters of the model's vocabulary, got {len(unknown)} it has "
+                             f"never seen: {', '.join(map(repr, unknown))}; remove or replace them")
         start = ([self.boundary] if self.boundary is not None else []) + list(prefix)
         logits = self.forward(self.vocab.encode(start)[None])[0, -1]  # (V,) after reading the prefix
         stop = None if self.boundary is None else self.vocab[self.boundary]

@@ -11,10 +11,21 @@ Okabe–Ito palette.
         ...
     with course_style():            # the course defaults, independent of the session
         ...
+
+On a projector the style also changes how figures reach the screen (in IPython):
+they are shown as SVG with real text (`svg.fonttype: none`), cropped to their labels, and
+fitted to SCREEN, the figure area of a 1280×720 display (JupyterLab's column with the
+sidebar closed, or a deck slide): a figure too wide is shrunk to MAX_WIDTH inches before it
+is drawn, so its text keeps its point size and, at the zoom the fit gives (at least
+MIN_ZOOM), no text is under 18 px on screen. Widgets (rnncourse.widgets) follow the same rules.
 """
+import io
+import re
+
 import matplotlib as mpl
 import matplotlib.style
 from cycler import cycler
+from matplotlib.figure import Figure
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable under the common colour-vision deficiencies.
 PALETTE = {
@@ -51,46 +62,132 @@ COURSE_RC = {
 
 PRESENTATION_RC = {
     "axes.prop_cycle": cycler(color=CYCLE),
-    "figure.figsize": (11.0, 6.0),
-    "font.size": 17,
-    "axes.titlesize": 18,
-    "axes.labelsize": 17,
-    "xtick.labelsize": 16,
-    "ytick.labelsize": 16,
-    "legend.fontsize": 16,
-    "figure.titlesize": 18,
-    "axes.linewidth": 1.6,
+    "figure.figsize": (8.0, 4.5),
+    "font.size": 15,            # "small" legends: 12.5 pt, 19 px at the smallest zoom
+    "axes.titlesize": 17,
+    "axes.labelsize": 16,
+    "xtick.labelsize": 14,
+    "ytick.labelsize": 14,
+    "legend.fontsize": 14,
+    "figure.titlesize": 17,
+    "axes.linewidth": 1.4,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "xtick.major.width": 1.6,
-    "ytick.major.width": 1.6,
-    "xtick.major.size": 7,
-    "ytick.major.size": 7,
-    "lines.linewidth": 3.5,
-    "lines.markersize": 10,
-    "patch.linewidth": 1.6,
-    "grid.linewidth": 1.2,
+    "xtick.major.width": 1.4,
+    "ytick.major.width": 1.4,
+    "xtick.major.size": 6,
+    "ytick.major.size": 6,
+    "lines.linewidth": 3.0,
+    "lines.markersize": 9,
+    "patch.linewidth": 1.4,
+    "grid.linewidth": 1.1,
     "legend.frameon": False,
+    "svg.fonttype": "none",     # text stays text: sharp at any zoom, and measurable in a browser
 }
 
+SCREEN = (1060, 640)  # px: room for one figure on a 1280×720 screen (also in Presentation Mode)
+MIN_ZOOM = 1.15       # on-screen px per CSS px of the SVG, at least: 12 pt text is 18.4 px
+MAX_ZOOM = 2.0
+MAX_WIDTH = SCREEN[0] / 96 / MIN_ZOOM  # inches: a wider figure is shrunk to this before it is drawn
+MAX_HEIGHT = SCREEN[1] / 96 / MIN_ZOOM
+
 _saved_rc = None  # the rcParams that presentation_style(on=True) replaced
+_saved_printers = None  # IPython's display functions for Figure that it replaced
 
 
 def presentation_style(on=True):
     """Switch the projector style on (or, with on=False, back to what it was) for the session.
 
-    Large fonts (16–18 pt), thick lines, a larger figure size and the Okabe–Ito palette.
-    Switching it on again re-applies it (e.g. after a cell reset the course style); what on=False
-    restores is what was there before the first call. Returns None.
+    Large fonts (14–17 pt), thick lines and the Okabe–Ito palette; in IPython, figures are
+    shown as SVG fitted to SCREEN (see the module docstring), and widgets built afterwards
+    use large text. Switching it on again re-applies it (e.g. after a cell reset the course
+    style); what on=False restores is what was there before the first call. Returns None.
     """
-    global _saved_rc
+    global _saved_rc, _saved_printers
     if on:
         if _saved_rc is None:
             _saved_rc = {key: mpl.rcParams[key] for key in PRESENTATION_RC}
         mpl.rcParams.update(PRESENTATION_RC)
-    elif not on and _saved_rc is not None:
+        formatters = _formatters()
+        if formatters and _saved_printers is None:
+            _load_backend()
+            _saved_printers = {mime: f.type_printers.pop(Figure, None) for mime, f in formatters.items()}
+            formatters["image/svg+xml"].for_type(Figure, screen_svg)
+            formatters["image/png"].for_type(Figure, lambda figure: None)  # not also a PNG (DiagramFigure has one)
+    elif _saved_rc is not None:
         mpl.rcParams.update(_saved_rc)
         _saved_rc = None
+        formatters = _formatters()
+        if formatters and _saved_printers is not None:
+            for mime, f in formatters.items():
+                f.type_printers.pop(Figure, None)
+                if _saved_printers.get(mime) is not None:
+                    f.for_type(Figure, _saved_printers[mime])
+        _saved_printers = None
+
+
+def presenting():
+    """True while presentation_style() is on."""
+    return _saved_rc is not None
+
+
+def _load_backend():
+    """Load pyplot's backend now if no figure has (matplotlib loads it with the first figure):
+    IPython's inline backend then sets its display functions for Figure before, not after, ours."""
+    import matplotlib.pyplot as plt
+    if not plt.get_fignums():
+        plt.switch_backend(mpl.get_backend())
+
+
+def _formatters():
+    """IPython's display formatters by MIME type, or {} outside IPython."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return {}
+    shell = get_ipython()
+    return {} if shell is None else shell.display_formatter.formatters
+
+
+def fit(figure):
+    """Shrink `figure` (in place) to at most MAX_WIDTH × MAX_HEIGHT inches, keeping its shape."""
+    width, height = figure.get_size_inches()
+    scale = min(1.0, MAX_WIDTH / width, MAX_HEIGHT / height)
+    if scale < 1.0:
+        figure.set_size_inches(width * scale, height * scale)
+
+
+def zoomed(svg, zoom=None):
+    """SVG text from matplotlib (size in pt) -> the same picture sized in px to fit SCREEN.
+
+    zoom: on-screen px per CSS px; by default the largest (≤ MAX_ZOOM) that fits SCREEN.
+    Returns (svg, zoom).
+    """
+    head = re.search(r'<svg[^>]*?width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    if head is None:
+        raise ValueError("svg: expected matplotlib's SVG (width and height in pt), got another header")
+    width, height = (float(v) * 4 / 3 for v in head.groups())  # CSS px
+    if zoom is None:
+        zoom = min(MAX_ZOOM, SCREEN[0] / width, SCREEN[1] / height)
+    size = f'width="{width * zoom:.1f}px" height="{height * zoom:.1f}px"'
+    return svg[:head.start(1) - 7] + size + svg[head.end(2) + 3:], zoom
+
+
+def screen_svg(figure, bbox_inches="tight", zoom=None):
+    """A Figure as SVG text fitted to SCREEN (the display function of the presentation style).
+
+    Fits the figure to MAX_WIDTH × MAX_HEIGHT (fit), crops it to `bbox_inches` and sizes it
+    with zoomed(); a crop wider than the fit (labels outside the axes) is shrunk once more.
+    """
+    fit(figure)
+    for _ in range(3):
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg", bbox_inches=bbox_inches)
+        svg, used = zoomed(buffer.getvalue(), zoom)
+        if zoom is not None or used >= MIN_ZOOM or bbox_inches != "tight":
+            return svg
+        figure.set_size_inches(figure.get_size_inches() * used / MIN_ZOOM)
+    return svg
 
 
 def presentation():

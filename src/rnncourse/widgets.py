@@ -8,10 +8,15 @@ redraws them: no model run and no new figure per move.
     gate_viewer(layer, x)                      gate activations of a GRU or LSTM over a sequence
     neuron_viewer(model, text)                 text coloured by one hidden unit, top-k next characters
     sampling_control(model)                    text sampled at a temperature and a seed
+    text_sampler(model, prime)                 a priming text continued at a temperature (0: greedy) and a
+                                               seed; the one view that runs the model: once per new setting
+    unit_text_viewer(text, states, named)      a long text coloured by one hidden unit, line breaks kept
 
 Figures are shown as PNG bytes in a widgets.Image (`FigureView`): a move changes artists and
 re-renders them, and nothing is drawn into an Output widget, so a notebook cell that shows a
-widget keeps the same stored output on every machine (nbval). Each function returns the
+widget keeps the same stored output on every machine (nbval). A widget built while
+style.presentation_style() is on is made for a projector: its figures are SVG fitted to the
+screen like the session's figures (style.screen_svg), and its text is at least 20 px (PROJECTOR_CSS). Each function returns the
 top-level box; its controls and views are attributes (`.slider`, `.image`, `.html`, ...) so a
 test can drive it from Python.
 """
@@ -27,7 +32,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 from PIL import Image as PILImage
 
-from . import diagrams
+from . import diagrams, style
 from .gru import GRU, gru_step_backward, gru_step_forward
 from .init import as_rng, pytorch_default
 from .losses import softmax
@@ -61,11 +66,31 @@ def _shown(token):
     return {" ": "␣", "\n": "⏎", "\t": "⇥"}.get(token, token)
 
 
+PROJECTOR_CLASS = "rnncourse-projector"
+PROJECTOR_CSS = f"""<style>
+.{PROJECTOR_CLASS} {{--jp-widgets-font-size: 20px; --jp-widgets-inline-height: 36px;
+  --jp-widgets-inline-label-width: 150px; --jp-widgets-inline-width: 500px;
+  --jp-widgets-slider-handle-size: 22px; font-size: 20px}}
+.{PROJECTOR_CLASS} .widget-hbox {{flex-wrap: wrap}}
+.{PROJECTOR_CLASS} .widget-html-content, .{PROJECTOR_CLASS} .widget-html-content * {{font-size: 20px !important;
+  line-height: 1.35}}
+</style>"""  # widget text of a projector widget: ipywidgets' own size variables, and the HTML views' text
+
+
 def _expose(box, **parts):
-    """Attach the controls and views to the returned box, for tests and curious users."""
+    """Attach the controls and views to the returned box, for tests and curious users; while the
+    presentation style is on, also make its text projector-sized (PROJECTOR_CSS)."""
     for name, part in parts.items():
         setattr(box, name, part)
+    if style.presenting() and PROJECTOR_CLASS not in box._dom_classes:
+        box.add_class(PROJECTOR_CLASS)
+        box.children += (widgets.HTML(PROJECTOR_CSS),)
     return box
+
+
+def _pt(size):
+    """A font size in points for a widget figure: at least 12 pt (18 px on screen) on a projector."""
+    return max(size, 12) if style.presenting() else size
 
 
 # ----------------------------------------------------------------------------- figures as images
@@ -79,8 +104,10 @@ def png_bytes(rgba):
 
 
 def picture():
-    """An empty widgets.Image for PNG bytes, shown at its own size (sharp), never wider than the page."""
-    return widgets.Image(format="png", layout=widgets.Layout(max_width="100%", align_self="flex-start"))
+    """An empty widgets.Image for PNG bytes (SVG while the presentation style is on), shown at its own
+    size (sharp), never wider than the page."""
+    return widgets.Image(format="svg+xml" if style.presenting() else "png",
+                         layout=widgets.Layout(max_width="100%", align_self="flex-start"))
 
 
 class FigureView:
@@ -91,6 +118,10 @@ class FigureView:
     `blit(artists)` draws just the changing artists over it. Artists marked
     `set_animated(True)` are left out of render(), so that blit can place them afresh.
     Nothing is drawn until draw() or render() is called.
+
+    Built while the presentation style is on, the view shows SVG instead (`svg` is True): the
+    figure is fitted to the screen (style.fit), every frame is the whole figure with `artists`
+    drawn in, cropped to the same box and shown at the same zoom; render() then only returns None.
     """
 
     def __init__(self, figure, dpi=DPI, image=None):
@@ -98,15 +129,37 @@ class FigureView:
         self.figure, self.canvas = figure, FigureCanvasAgg(figure)
         self.image = picture() if image is None else image
         self.background = None
+        self.svg, self.crop = style.presenting(), None
+        if self.svg:
+            style.fit(figure)
 
     def render(self):
         """Draw everything but the animated artists; returns that picture, also kept as `background`."""
+        if self.svg:
+            return None
         self.canvas.draw()
         self.background = self.canvas.copy_from_bbox(self.figure.bbox)
         return self.background
 
+    def _svg_frame(self, artists):
+        """SVG bytes of the figure with the (animated) `artists` drawn in."""
+        animated = [artist for artist in artists if artist.get_animated()]
+        for artist in animated:
+            artist.set_animated(False)
+        try:
+            if self.crop is None:  # the first frame fixes the box and the zoom of all frames
+                self.crop = self.figure.get_tightbbox(self.canvas.get_renderer()).padded(0.1)
+                self.zoom = min(style.MAX_ZOOM, style.SCREEN[0] / (96 * self.crop.width),
+                                style.SCREEN[1] / (96 * self.crop.height))
+            return style.screen_svg(self.figure, bbox_inches=self.crop, zoom=self.zoom).encode()
+        finally:
+            for artist in animated:
+                artist.set_animated(True)
+
     def frame(self, artists=()):
-        """PNG bytes of `background` with `artists` drawn over it (in zorder order)."""
+        """PNG bytes of `background` with `artists` drawn over it (in zorder order); SVG bytes if `svg`."""
+        if self.svg:
+            return self._svg_frame(artists)
         self.canvas.restore_region(self.background)
         renderer = self.canvas.get_renderer()
         for artist in sorted(artists, key=lambda a: a.get_zorder()):
@@ -124,7 +177,8 @@ class FigureView:
 
 
 def figure_png(figure, dpi=DPI):
-    """PNG bytes of a Figure rendered once (for pictures that never change)."""
+    """PNG bytes of a Figure rendered once (for pictures that never change); SVG bytes while the
+    presentation style is on."""
     view = FigureView(figure, dpi)
     view.render()
     return view.frame()
@@ -223,11 +277,11 @@ def hidden_state_explorer(layer, text_or_ids, vocab=None, output_layer=None, vis
     cmap = LinearSegmentedColormap.from_list("h", [PALETTE["blue"], "white", PALETTE["orange"]])
     heatmap = ax.imshow(np.zeros((1, 1)), aspect="auto", interpolation="nearest", animated=True,
                         cmap=cmap.with_extremes(bad="#E4E4E4"))  # NaN (not read yet): grey
-    fig.colorbar(heatmap, cax=fig.add_axes((0.9, 0.2, 0.02, 0.7))).ax.set_title(r"$h_j$", fontsize=11)
+    fig.colorbar(heatmap, cax=fig.add_axes((0.9, 0.2, 0.02, 0.7))).ax.set_title(r"$h_j$", fontsize=_pt(11))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     marker = ax.axvline(1, color=diagrams.HIGHLIGHT, linewidth=2, animated=True)
     ax.set_ylabel("unit j")
-    ax.set_title("hidden state over time (later steps not read yet)", fontsize=11)
+    ax.set_title("hidden state over time (later steps not read yet)", fontsize=_pt(11))
     heat_view = FigureView(fig)  # drawn in load()
     box.children += (heat_view.image, html_view)
     _expose(box, play=play, slider=slider, link=widgets.jslink((play, "value"), (slider, "value")), text=text,
@@ -257,7 +311,7 @@ def hidden_state_explorer(layer, text_or_ids, vocab=None, output_layer=None, vis
         heatmap.set_data(hs.T)
         heatmap.set_extent((0.5, T + 0.5, H - 0.5, -0.5))
         heatmap.set_clim(-limit, limit)
-        ax.set_xticks(range(1, T + 1), tokens if T <= 40 else range(1, T + 1), fontsize=9 if T <= 40 else 6)
+        ax.set_xticks(range(1, T + 1), tokens if T <= 40 else range(1, T + 1), fontsize=_pt(9 if T <= 40 else 6))
         heat_view.render()
         if box.diagram is None or box.diagram.steps != min(T, visible_steps):
             box.diagram = diagrams.UnrolledDiagram(min(T, visible_steps))
@@ -522,14 +576,14 @@ def gate_viewer(layer, x, labels=None):
     fig.colorbar(heatmap, cax=fig.add_axes((0.85, 0.5, 0.02, 0.42)))
     heat_ax.set_ylabel("unit")
     heat_ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    title = heat_ax.set_title("", fontsize=11, animated=True)
+    title = heat_ax.set_title("", fontsize=_pt(11), animated=True)
     lines = {name: mean_ax.plot(range(1, T + 1), g.mean(axis=1), color=colour, label=name, animated=True)[0]
              for (name, g), colour in zip(gates.items(), CYCLE)}
     mean_ax.set_ylim(-1.05, 1.05)
     mean_ax.set_ylabel("mean")
     mean_ax.legend(handles=[Line2D([], [], color=line.get_color(), label=name) for name, line in lines.items()],
-                   loc="upper left", bbox_to_anchor=(1.0, 1.1), fontsize=9)
-    mean_ax.set_xticks(range(1, T + 1), labels if T <= 40 else range(1, T + 1), fontsize=9 if T <= 40 else 6)
+                   loc="upper left", bbox_to_anchor=(1.0, 1.1), fontsize=_pt(9))
+    mean_ax.set_xticks(range(1, T + 1), labels if T <= 40 else range(1, T + 1), fontsize=_pt(9 if T <= 40 else 6))
     heat_ax.tick_params(labelbottom=False)
     view = FigureView(fig)
     backgrounds = {}  # the colour bar differs: [0, 1] for σ gates, [-1, 1] for tanh candidates
@@ -683,4 +737,118 @@ def memory_demo(steps=12, weights=np.round(np.linspace(-1.5, 1.5, 31), 2)):
                                      description="w", continuous_update=True)
     view = widgets.HTML(pages[slider.value])
     slider.observe(lambda change: setattr(view, "value", pages[change["new"]]), names="value")
-    return widgets.VBox([slider, view])
+    return _expose(widgets.VBox([slider, view]))
+
+
+# ----------------------------------------------------------------------------- text sampler (a stream model)
+
+def text_sampler(model, prime="", length=300, temperature=0.8, seed=0):
+    """Continue a priming text with a models.CharLM: temperature slider, priming-text box and seed.
+
+    A temperature of 0 is greedy decoding (always the most likely character); above 0 each
+    character is drawn from softmax(logits / temperature) with np.random.default_rng(seed), made
+    once per sample, so the same (prime, temperature, seed) always shows the same text. A sample is
+    made on the first request of a triple and cached (one pass of `length` steps: tens of ms).
+    A priming text with characters outside the vocabulary gets a message naming them.
+    Attributes: temperature, prime, seed, html, cache {(prime, temperature, seed): text}, sample().
+    """
+    wide = {"description_width": "initial"}
+    temperature_slider = widgets.FloatSlider(value=temperature, min=0.0, max=2.0, step=0.1, description="temperature",
+                                             continuous_update=False, readout_format=".1f", style=wide)
+    prime_box = widgets.Text(value=prime, description="priming text", continuous_update=False, style=wide,
+                             layout=widgets.Layout(width="420px"))
+    seed_box = widgets.IntText(value=seed, description="seed", layout=widgets.Layout(width="150px"))
+    html_view = widgets.HTML()
+    cache = {}
+
+    def problem(text):
+        """Why `text` cannot prime the model (a sentence), or None."""
+        if not text and getattr(model, "boundary", None) is None:
+            return "type at least one character to start from: this model has no start token"
+        unknown = sorted({ch for ch in text if ch not in model.vocab})
+        if unknown:
+            return (f"the priming text has characters the model has never seen: {', '.join(map(repr, unknown))}; "
+                    "remove or replace them")
+        return None
+
+    def sample():
+        """The continuation for the controls' values (cached), or None when the priming text is unusable."""
+        key = (prime_box.value, round(float(temperature_slider.value), 2), int(seed_box.value))
+        if problem(key[0]):
+            return None
+        if key not in cache:
+            cache[key] = model.sample(length, key[1], rng=np.random.default_rng(key[2]), prefix=key[0])[len(key[0]):]
+        return cache[key]
+
+    def show(_=None):
+        found = problem(prime_box.value)
+        if found:
+            html_view.value = f"<div style='color:{PALETTE['vermillion']}'>{html.escape(found, quote=False)}</div>"
+            return
+        t = temperature_slider.value
+        mode = "greedy: always the most likely character" if t == 0 else f"temperature {t:.1f}, seed {seed_box.value}"
+        html_view.value = (f"<div>{mode}; the priming text in bold</div>"
+                           "<pre style='white-space:pre-wrap;font-size:14px;line-height:1.3'>"
+                           f"<b>{html.escape(prime_box.value)}</b>{html.escape(sample())}</pre>")
+
+    for control in (temperature_slider, prime_box, seed_box):
+        control.observe(show, names="value")
+    show()
+    box = widgets.VBox([widgets.HBox([prime_box, temperature_slider, seed_box]), html_view])
+    return _expose(box, temperature=temperature_slider, prime=prime_box, seed=seed_box, html=html_view, cache=cache,
+                   sample=sample)
+
+
+# ----------------------------------------------------------------------------- one unit over a long text
+
+def unit_text_viewer(text, states, named=None):
+    """A long text coloured, character by character, by one hidden unit: h_j after reading it.
+
+    text: T characters (line breaks kept, so code or verse keeps its layout); states: (T, H)
+    hidden states, row t read after text[t]. named: optional {label: unit} (e.g. the unit that
+    correlates best with "inside quotes") offered in a dropdown; a slider reaches any unit.
+    Colours: blue for h_j < 0, orange for h_j > 0, scaled by the unit's largest |h_j| over the text.
+    The page of a unit is built on its first request and cached.
+    Attributes: slider, named (Dropdown or None), html, pages {unit: HTML}, page(unit).
+    """
+    states = np.asarray(states, dtype=np.float64)
+    if states.ndim != 2 or len(text) != states.shape[0]:
+        raise ValueError(f"states: expected (T, H) with T = len(text) = {len(text)}, got shape {states.shape}")
+    named = dict(named or {})
+    bad = {label: unit for label, unit in named.items() if not 0 <= unit < states.shape[1]}
+    if bad:
+        raise ValueError(f"named: expected units in [0, {states.shape[1]}), got {bad}")
+    pages = {}
+
+    def page(unit):
+        if unit not in pages:
+            h = states[:, unit]
+            scale = max(float(np.abs(h).max()), 1e-12)
+            spans = "".join(f"<span style='background:{_cell_colour(v / scale)}' title='h = {v:+.2f}'>"
+                            f"{html.escape(ch) if ch != chr(10) else '&#8629;' + chr(10)}</span>"
+                            for ch, v in zip(text, h))
+            legend = (f"<div>unit {unit}: <span style='background:{_cell_colour(-1)}'>&nbsp;−{scale:.2f}&nbsp;</span> "
+                      f"<span style='background:{_cell_colour(1)}'>&nbsp;+{scale:.2f}&nbsp;</span> "
+                      "(h after reading each character; hover for its value)</div>")
+            pages[unit] = (legend + "<pre style='white-space:pre-wrap;font-size:13px;line-height:1.35;"
+                           f"margin:4px 0'>{spans}</pre>")
+        return pages[unit]
+
+    first = next(iter(named.values()), 0)
+    slider = widgets.IntSlider(value=first, min=0, max=states.shape[1] - 1, description="unit j")
+    chooser = widgets.Dropdown(options=list(named.items()), value=first, description="unit",
+                               layout=widgets.Layout(width="460px")) if named else None
+    html_view = widgets.HTML(page(first))
+
+    def show(change):
+        html_view.value = page(change["new"])
+        if chooser is not None:  # the dropdown names the unit when it is one of its own, else shows nothing
+            chooser.value = change["new"] if change["new"] in named.values() else None
+
+    slider.observe(show, names="value")
+    if chooser is not None:
+        chooser.observe(lambda change: change["new"] is not None and setattr(slider, "value", change["new"]),
+                        names="value")
+    controls = widgets.HBox([chooser, slider]) if chooser is not None else slider
+    return _expose(widgets.VBox([controls, html_view]), slider=slider, named=chooser, html=html_view, pages=pages,
+                   page=page)

@@ -17,7 +17,7 @@ import re
 import sys
 from pathlib import Path
 
-from . import gated, models, notation, recurrent, sequences  # noqa: F401  (each registers its exercises)
+from . import gated, models, notation, recurrent, sequences, stream  # noqa: F401  (each registers its exercises)
 from .compare import Case, Mistake, Verdict, check_function, first_difference  # noqa: F401
 from .notation import rnn_parameter_count  # noqa: F401  (notebook 03 counts with it)
 from .registry import EXERCISES
