@@ -11,8 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .init import as_rng
-from .tasks import _positive_int
-from .validation import as_float_array, check_finite, check_shape
+from .validation import as_float_array, check_finite, check_shape, positive_int
 
 
 # ---------------------------------------------------------------- autoregression
@@ -29,7 +28,7 @@ def lag_matrix(series, order):
 
     series (T,) -> X (T - order, order), y (T - order,).
     """
-    series, order = _series(series), _positive_int(order, "order")
+    series, order = _series(series), positive_int(order, "order")
     if len(series) <= order:
         raise ValueError(f"series: expected more than order={order} values, got {len(series)}")
     X = np.lib.stride_tricks.sliding_window_view(series, order)[:-1].copy()   # (T - order, order)
@@ -55,7 +54,7 @@ class ARModel:
 
     def forecast(self, history, steps):
         """Feed predictions back as inputs: history (>= order,) -> the next `steps` values (steps,)."""
-        history, steps = _series(history, "history"), _positive_int(steps, "steps")
+        history, steps = _series(history, "history"), positive_int(steps, "steps")
         if len(history) < self.order:
             raise ValueError(f"history: expected at least order={self.order} values, got {len(history)}")
         window = list(history[-self.order:])
@@ -117,7 +116,7 @@ def simulate_lds(A, C, Q, R, x0, T, rng=0):
     Returns states (T, n) and observations (T, m).
     """
     A, C, Q, R, x0 = _lds(A, C, Q, R, x0)
-    T, rng = _positive_int(T, "T"), as_rng(rng)
+    T, rng = positive_int(T, "T"), as_rng(rng)
     n = C.shape[1]
     states = np.empty((T, n))
     states[0] = x0
@@ -200,7 +199,7 @@ class HMM:
 
     def sample(self, T, rng=0):
         """Returns hidden states (T,) and observations (T,), both int64."""
-        T, rng = _positive_int(T, "T"), as_rng(rng)
+        T, rng = positive_int(T, "T"), as_rng(rng)
         K, M = self.emission.shape
         states, observations = np.empty(T, dtype=np.int64), np.empty(T, dtype=np.int64)
         for t in range(T):

@@ -35,6 +35,7 @@ import numpy as np
 from .init import as_rng
 from .losses import log_softmax
 from .models import detach_state, train_step
+from .validation import positive_int
 
 CARRY_MODES = ("detach", "reset")
 PARTITIONS = ("sequential", "random")
@@ -50,12 +51,6 @@ def _check_ids(ids, name="ids", minimum=2):
     if len(ids) < minimum:
         raise ValueError(f"{name}: expected at least {minimum} ids, got {len(ids)}")
     return ids.astype(np.int64, copy=False)
-
-
-def _check_positive_int(value, name):
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name}: expected a positive int, got {value!r}")
-    return int(value)
 
 
 # ----------------------------------------------------------------------------- splitting and batching
@@ -86,7 +81,7 @@ def lanes(ids, batch_size, offset=0):
     so the L predictions of every lane are disjoint and together cover B L of the stream.
     """
     ids = _check_ids(ids)
-    B = _check_positive_int(batch_size, "batch_size")
+    B = positive_int(batch_size, "batch_size")
     if not (isinstance(offset, numbers.Integral) and 0 <= offset < len(ids) - 1):
         raise ValueError(f"offset: expected an int in [0, {len(ids) - 1}), got {offset!r}")
     L = (len(ids) - offset - 1) // B
@@ -106,7 +101,7 @@ def sequential_batches(ids, batch_size, k, offset=0):
     is therefore the right initial state for the next one. The generator stops after the last
     complete chunk; make a new one (a new `offset` moves the chunk boundaries) for the next epoch.
     """
-    k = _check_positive_int(k, "k")
+    k = positive_int(k, "k")
     rows = lanes(ids, batch_size, offset)  # (B, L + 1)
     count = (rows.shape[1] - 1) // k
     if count < 1:
@@ -124,7 +119,7 @@ def random_batches(ids, batch_size, k, rng):
     rng: an int seed or a numpy.random.Generator.
     """
     ids = _check_ids(ids)
-    B, k = _check_positive_int(batch_size, "batch_size"), _check_positive_int(k, "k")
+    B, k = positive_int(batch_size, "batch_size"), positive_int(k, "k")
     if len(ids) < k + 1:
         raise ValueError(f"k: expected at most {len(ids) - 1} steps for a stream of {len(ids)} ids, got {k}")
     rng = as_rng(rng)
@@ -175,9 +170,9 @@ def train_on_stream(model, ids, optimiser, steps, batch_size, k, carry="detach",
     if getattr(model, "boundary", None) is not None:
         raise ValueError(f"model: expected a CharLM without a boundary token (boundary=None) for a stream, "
                          f"got boundary={model.boundary!r}")
-    steps = _check_positive_int(steps, "steps")
+    steps = positive_int(steps, "steps")
     if log_every is not None:
-        log_every = _check_positive_int(log_every, "log_every")
+        log_every = positive_int(log_every, "log_every")
     chunks = _stream_chunks(_check_ids(ids), batch_size, k, partition, as_rng(rng))
     history, state, chars = [], None, 0
     for step in range(1, steps + 1):
@@ -206,7 +201,7 @@ def evaluate_stream(model, ids, batch_size=32, k=256, return_states=False):
     finding what units track), with the lanes' ids (B, L + 1).
     """
     rows = lanes(ids, batch_size)  # (B, L + 1)
-    k = _check_positive_int(k, "k")
+    k = positive_int(k, "k")
     total, state, states = 0.0, None, []
     for start in range(0, rows.shape[1] - 1, k):
         chunk = rows[:, start:start + k + 1]  # (B, <= k + 1)
@@ -242,8 +237,8 @@ class NGramCounts:
 
     def __init__(self, train_ids, max_order, vocab_size):
         ids = _check_ids(train_ids, "train_ids")
-        self.V = _check_positive_int(vocab_size, "vocab_size")
-        self.max_order = _check_positive_int(max_order, "max_order")
+        self.V = positive_int(vocab_size, "vocab_size")
+        self.max_order = positive_int(max_order, "max_order")
         if ids.max() >= self.V:
             raise ValueError(f"train_ids: expected ids in [0, {vocab_size}), got {ids.max()}")
         if len(ids) <= self.max_order:

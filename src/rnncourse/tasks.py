@@ -9,13 +9,7 @@ import re
 import numpy as np
 
 from .init import as_rng
-
-
-def _positive_int(value, name, minimum=1):
-    """Return `value` as an int, or raise saying which integer was expected."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name}: expected an integer >= {minimum}, got {value!r}")
-    return int(value)
+from .validation import positive_int
 
 
 # ---------------------------------------------------------------- sine waves
@@ -28,7 +22,7 @@ def sine_waves(n, length, rng=0, noise=0.0, frequency=(0.02, 0.1)):
     Returns x (n, length, 1) and y (n, length, 1) with y[:, t] = x[:, t + 1]: the target at
     every step is the next observed value.
     """
-    n, length = _positive_int(n, "n"), _positive_int(length, "length")
+    n, length = positive_int(n, "n"), positive_int(length, "length")
     low, high = frequency
     if not 0 < low <= high <= 0.5:
         raise ValueError(f"frequency: expected 0 < low <= high <= 0.5 cycles per step, got {frequency}")
@@ -48,7 +42,7 @@ def seasonal_sales(days, rng=0, noise=0.2):
     """Synthetic daily sales (days,): 10 + sin(2π t / 30) + 0.6 sin(2π t / 7) + noise·ε, a monthly
     and a weekly cycle plus standard-normal noise ε. The first n days of a longer series are the
     series of n days (the noise is drawn in order)."""
-    days, rng = _positive_int(days, "days"), as_rng(rng)
+    days, rng = positive_int(days, "days"), as_rng(rng)
     t = np.arange(days)
     return 10 + np.sin(2 * np.pi * t / 30) + 0.6 * np.sin(2 * np.pi * t / 7) + noise * rng.standard_normal(days)
 
@@ -78,7 +72,7 @@ def adding_problem(n, length, rng=0):
     exactly two 1s, one in the first half (steps < length // 2) and one in the second half.
     y (n, 1): the sum of the two marked values, to be predicted after the last step.
     """
-    n, length = _positive_int(n, "n"), _positive_int(length, "length", minimum=2)
+    n, length = positive_int(n, "n"), positive_int(length, "length", minimum=2)
     rng = as_rng(rng)
     half = length // 2
     first = rng.integers(0, half, size=n)
@@ -93,7 +87,7 @@ def adding_problem_with_lag(n, lag, rng=0):
     carried for exactly `lag` steps to the last one; the second marker is in the second
     half. Shapes as in `adding_problem`: x (n, lag + 1, 2), y (n, 1).
     """
-    n, lag = _positive_int(n, "n"), _positive_int(lag, "lag")
+    n, lag = positive_int(n, "n"), positive_int(lag, "lag")
     rng = as_rng(rng)
     length = lag + 1
     first = np.zeros(n, dtype=int)
@@ -131,8 +125,8 @@ def sorting_task(n, length, rng=0, max_value=10):
     Returns ids (n, length) and sorted ids (n, length), int64, with 0 <= id < max_value,
     so `max_value` is the vocabulary size for one-hot encoding or an Embedding.
     """
-    n, length = _positive_int(n, "n"), _positive_int(length, "length")
-    max_value = _positive_int(max_value, "max_value", minimum=2)
+    n, length = positive_int(n, "n"), positive_int(length, "length")
+    max_value = positive_int(max_value, "max_value", minimum=2)
     ids = as_rng(rng).integers(0, max_value, size=(n, length), dtype=np.int64)
     return ids, np.sort(ids, axis=1)
 
@@ -203,7 +197,7 @@ def toy_grammar(n, rng=0, attractor_prob=0.5, adjective_prob=0.3, shuffle_fracti
     Returns sentences (list of n token lists) and labels (n,) int64, 1 grammatical and
     0 ungrammatical, with (n + 1) // 2 ones, in random order.
     """
-    n = _positive_int(n, "n", minimum=2)
+    n = positive_int(n, "n", minimum=2)
     for name, p in (("attractor_prob", attractor_prob), ("adjective_prob", adjective_prob),
                     ("shuffle_fraction", shuffle_fraction)):
         if not 0 <= p <= 1:

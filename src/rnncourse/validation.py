@@ -62,3 +62,10 @@ def require_forward(cache, layer_name):
     if cache is None:
         raise RuntimeError(f"{layer_name}.backward: expected a forward pass first, got none "
                            "(call forward(x) before backward(...))")
+
+
+def positive_int(value, name, minimum=1):
+    """Return `value` as an int, or raise saying which integer was expected."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name}: expected an integer >= {minimum}, got {value!r}")
+    return int(value)

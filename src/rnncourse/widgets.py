@@ -749,7 +749,7 @@ def text_sampler(model, prime="", length=300, temperature=0.8, seed=0):
     character is drawn from softmax(logits / temperature) with np.random.default_rng(seed), made
     once per sample, so the same (prime, temperature, seed) always shows the same text. A sample is
     made on the first request of a triple and cached (one pass of `length` steps: tens of ms).
-    A priming text with characters outside the vocabulary gets a message naming them.
+    A priming text the model refuses (characters outside its vocabulary) shows the model's message.
     Attributes: temperature, prime, seed, html, cache {(prime, temperature, seed): text}, sample().
     """
     wide = {"description_width": "initial"}
@@ -761,35 +761,27 @@ def text_sampler(model, prime="", length=300, temperature=0.8, seed=0):
     html_view = widgets.HTML()
     cache = {}
 
-    def problem(text):
-        """Why `text` cannot prime the model (a sentence), or None."""
-        if not text and getattr(model, "boundary", None) is None:
-            return "type at least one character to start from: this model has no start token"
-        unknown = sorted({ch for ch in text if ch not in model.vocab})
-        if unknown:
-            return (f"the priming text has characters the model has never seen: {', '.join(map(repr, unknown))}; "
-                    "remove or replace them")
-        return None
-
     def sample():
-        """The continuation for the controls' values (cached), or None when the priming text is unusable."""
+        """The continuation for the controls' values (cached), or None when the model refuses the priming
+        text (the model's message is then shown: characters it has never seen, or no text to start from)."""
         key = (prime_box.value, round(float(temperature_slider.value), 2), int(seed_box.value))
-        if problem(key[0]):
-            return None
         if key not in cache:
-            cache[key] = model.sample(length, key[1], rng=np.random.default_rng(key[2]), prefix=key[0])[len(key[0]):]
+            try:
+                cache[key] = model.sample(length, key[1], rng=np.random.default_rng(key[2]), prefix=key[0])[len(key[0]):]
+            except ValueError as error:
+                html_view.value = f"<div style='color:{PALETTE['vermillion']}'>{html.escape(str(error), quote=False)}</div>"
+                return None
         return cache[key]
 
     def show(_=None):
-        found = problem(prime_box.value)
-        if found:
-            html_view.value = f"<div style='color:{PALETTE['vermillion']}'>{html.escape(found, quote=False)}</div>"
+        continuation = sample()
+        if continuation is None:
             return
         t = temperature_slider.value
         mode = "greedy: always the most likely character" if t == 0 else f"temperature {t:.1f}, seed {seed_box.value}"
         html_view.value = (f"<div>{mode}; the priming text in bold</div>"
                            "<pre style='white-space:pre-wrap;font-size:14px;line-height:1.3'>"
-                           f"<b>{html.escape(prime_box.value)}</b>{html.escape(sample())}</pre>")
+                           f"<b>{html.escape(prime_box.value)}</b>{html.escape(continuation)}</pre>")
 
     for control in (temperature_slider, prime_box, seed_box):
         control.observe(show, names="value")
