@@ -29,6 +29,8 @@ FIGURES = {
     "bptt_paths.png": lambda: diagrams.bptt_paths(steps=5),
     "gru_cell.png": diagrams.gru_cell,
     "lstm_cell.png": diagrams.lstm_cell,
+    "stream_batching.png": lambda: diagrams.stream_batching(
+        "for line in text.splitlines():\n    print(line.upper())\n", batch_size=3, k=5, chunks=3),
 }
 
 
