@@ -61,4 +61,6 @@ def test_a_slider_moved_with_the_keyboard_redraws(page):
     page.wait_for_function("([img, old]) => img.getAttribute('src') !== old",
                            arg=[picture.element_handle(), before], timeout=30_000)
     assert readout.inner_text().strip() == "2"
-    assert output.locator(".widget-html-content").last.inner_text() != table
+    # the table is a separate widget whose update arrives in its own message, after the picture's
+    page.wait_for_function("([html, old]) => html.innerText !== old",
+                           arg=[output.locator(".widget-html-content").last.element_handle(), table], timeout=30_000)
