@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from rnncourse.gradcheck import numerical_gradient, relative_error
-from rnncourse.layers import Dense, Embedding
+from rnncourse.layers import Dense, Embedding, sum_rows_by_id
 from rnncourse.losses import log_softmax, mean_squared_error, softmax, softmax_cross_entropy
 from rnncourse.optim import SGD, Adagrad, Adam, clip_by_global_norm, clip_by_value, global_norm
 from rnncourse.text import (Vocabulary, nbytes_report, one_hot, pad_sequences, tokenize_characters,
@@ -42,6 +42,15 @@ def test_dense_backward_matches_central_differences(shape):
         numeric = numerical_gradient(loss, original)
         layer.params[name][...] = original
         assert relative_error(layer.grads[name], numeric) <= TOL, name
+
+
+@pytest.mark.parametrize("ids", [[3, 0, 3, 3, 1], [4], list(range(6)) * 3, []], ids=["repeats", "one", "all", "none"])
+def test_sum_rows_by_id_is_the_one_hot_product(ids):
+    ids = np.array(ids, dtype=np.int64)
+    values = np.random.default_rng(5).standard_normal((len(ids), 7))
+    summed = sum_rows_by_id(ids, values, 6)
+    assert summed.shape == (6, 7) and summed.dtype == values.dtype
+    np.testing.assert_allclose(summed, one_hot(ids, 6).T @ values, rtol=1e-13, atol=1e-15)
 
 
 def test_embedding_backward_accumulates_repeated_ids():

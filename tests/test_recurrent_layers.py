@@ -366,6 +366,39 @@ def test_bad_construction_and_state_structure_are_reported():
         rnn_step_forward(np.zeros((2, 5)), np.zeros((2, H)), RNN(D, H).params)
 
 
+# ----------------------------------------------------------------------------- ids as one-hot rows
+
+@pytest.mark.parametrize("name", KINDS + ["stack_lstm"])
+def test_ids_give_exactly_what_their_one_hot_rows_give(name):
+    """x<t> W_xh for a one-hot x<t> is a row of W_xh: looked up, the outputs and every gradient are
+    the very same numbers as with the one-hot floats; ids have no gradient (dx is None)."""
+    rng = np.random.default_rng(11)
+    ids = rng.integers(0, D, (3, 6))
+    by_ids, by_rows = make_model(name), make_model(name)
+    out_ids, final_ids = by_ids.forward(ids)
+    out_rows, final_rows = by_rows.forward(np.eye(D)[ids])
+    np.testing.assert_array_equal(out_ids, out_rows)
+    for a, b in zip(leaves(final_ids), leaves(final_rows)):
+        np.testing.assert_array_equal(a, b)
+    d_outputs = rng.standard_normal(out_ids.shape)
+    dx_ids, d0_ids = by_ids.backward(d_outputs)
+    _, d0_rows = by_rows.backward(d_outputs)
+    assert dx_ids is None
+    for a, b in zip(leaves(d0_ids), leaves(d0_rows)):
+        np.testing.assert_array_equal(a, b)
+    for k in by_rows.grads:  # W_xh's rows are summed in another order: equal to rounding
+        np.testing.assert_allclose(by_ids.grads[k], by_rows.grads[k], rtol=1e-12, atol=1e-14, err_msg=k)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_bad_ids_are_reported(kind):
+    layer = make_layer(kind)
+    with pytest.raises(ValueError, match=rf"x: expected ids in \[0, {D}\), got {D}"):
+        layer.forward(np.array([[0, D]]))
+    with pytest.raises(ValueError, match=r"x: expected at least one sequence of at least one step, got shape \(2, 0\)"):
+        layer.forward(np.zeros((2, 0), dtype=int))
+
+
 # ----------------------------------------------------------------------------- float32
 
 @pytest.mark.parametrize("name", KINDS + ["bi_lstm"])

@@ -83,10 +83,9 @@ class GRU(RecurrentLayer):
         self.gates = None
 
     def _forward(self, x, h0):
-        (T, B, D), H = x.shape, self.hidden_size
+        T, B, H = *x.shape[:2], self.hidden_size
         W_hh, b_hn = self.params["W_hh"], self.params["b_hn"]
-        xw = (x.reshape(T * B, D) @ self.params["W_xh"]).reshape(T, B, 3 * H)  # input part of every step at once
-        xw += self.params["b_h"]
+        xw = self._input_part(x)  # (T, B, 3H): the input part of every step at once
         r, z, n, hn = (np.empty((T, B, H), self.dtype) for _ in range(4))
         hs = np.empty((T + 1, B, H), self.dtype)  # hs[0] is the initial state
         hs[0] = h0
@@ -98,15 +97,13 @@ class GRU(RecurrentLayer):
 
     def _backward(self, d_out, dh):
         x, hs, r, z, n, hn = self._cache
-        (T, B, D), H = x.shape, self.hidden_size
+        T, B, H = *x.shape[:2], self.hidden_size
         d_xw, d_hw = np.empty((T, B, 3 * H), self.dtype), np.empty((T, B, 3 * H), self.dtype)
         W_hh_T = self.params["W_hh"].T
         for t in reversed(range(T)):
             d_xw[t], d_hw[t], dh_skip = gru_cell_backward(dh + d_out[t], r[t], z[t], n[t], hn[t], hs[t])
             dh = dh_skip + d_hw[t] @ W_hh_T  # (B, H) flows to step t-1
         d_xw, d_hw = d_xw.reshape(T * B, 3 * H), d_hw.reshape(T * B, 3 * H)
-        self.grads["W_xh"] = x.reshape(T * B, D).T @ d_xw
         self.grads["W_hh"] = hs[:-1].reshape(T * B, H).T @ d_hw
-        self.grads["b_h"] = d_xw.sum(axis=0)
         self.grads["b_hn"] = d_hw[:, 2 * H:].sum(axis=0)
-        return (d_xw @ self.params["W_xh"].T).reshape(T, B, D), dh
+        return self._input_backward(x, d_xw), dh

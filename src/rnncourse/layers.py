@@ -9,6 +9,20 @@ from .init import as_rng, xavier_uniform
 from .validation import as_float_array, check_finite, check_gradient, require_forward
 
 
+def sum_rows_by_id(ids, values, size):
+    """The gradient of a row lookup: (size, F) whose row v sums the rows of `values` (N, F) whose id
+    in `ids` (N,) is v. Equal to one_hot(ids)ᵀ values, without its multiplications by zero:
+    the rows are grouped by id (a stable sort) and each group summed."""
+    order = np.argsort(ids, kind="stable")
+    counts = np.bincount(ids, minlength=size)
+    ends = np.cumsum(counts)
+    grouped = values[order]  # (N, F): the rows of id 0 first, then id 1, ...
+    out = np.zeros((size, values.shape[1]), values.dtype)
+    for v in np.flatnonzero(counts):
+        grouped[ends[v] - counts[v]:ends[v]].sum(axis=0, out=out[v])
+    return out
+
+
 class Dense:
     """Affine map applied at every time step: y = x W + b.
 
@@ -72,11 +86,10 @@ class Embedding:
     def backward(self, d_out):
         """d_out (ids.shape + (dim,)) -> None (ids are not differentiable); fills grads E.
 
-        Ids that repeat accumulate their gradients, hence np.add.at rather than fancy assignment.
+        Ids that repeat accumulate their gradients (sum_rows_by_id), so fancy assignment would be wrong.
         """
         require_forward(self._ids, "Embedding")
         d_out = check_gradient(d_out, self._ids.shape + (self.dim,), "Embedding.backward d_out")
-        dE = np.zeros_like(self.params["E"])
-        np.add.at(dE, self._ids, d_out)
-        self.grads["E"] = dE
+        self.grads["E"] = sum_rows_by_id(self._ids.reshape(-1), d_out.reshape(-1, self.dim).astype(
+            self.params["E"].dtype, copy=False), self.vocab_size)
         return None

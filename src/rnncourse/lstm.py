@@ -24,9 +24,9 @@ def lstm_cell(a, c_prev, out=None):
         dtype = np.result_type(a, c_prev)
         out = np.empty(a.shape, dtype), *(np.empty(c_prev.shape, dtype) for _ in range(3))
     gates, c, tanh_c, h = out
-    g = np.tanh(a[:, 2 * H:3 * H])  # tanh for g, before `a` may be overwritten ...
-    sigmoid(a, out=gates)  # ... σ for i, f and o
-    gates[:, 2 * H:3 * H] = g
+    sigmoid(a[:, :2 * H], out=gates[:, :2 * H])  # i and f
+    np.tanh(a[:, 2 * H:3 * H], out=gates[:, 2 * H:3 * H])  # g
+    sigmoid(a[:, 3 * H:], out=gates[:, 3 * H:])  # o
     i, f, g, o = (gates[:, k * H:(k + 1) * H] for k in range(4))
     np.multiply(f, c_prev, out=c)
     c += i * g  # c' = f ⊙ c + i ⊙ g
@@ -103,15 +103,15 @@ class LSTM(RecurrentLayer):
         return tuple(super(LSTM, self)._check_state(s, batch, f"{name}[{k}]") for k, s in enumerate(state))
 
     def _forward(self, x, state0):
-        (T, B, D), H = x.shape, self.hidden_size
+        T, B, H = *x.shape[:2], self.hidden_size
         W_hh = self.params["W_hh"]
-        gates = (x.reshape(T * B, D) @ self.params["W_xh"]).reshape(T, B, 4 * H)  # input part of every step at once;
-        gates += self.params["b_h"]  # the loop adds h<t-1> W_hh and turns each step's row into its gates
-        hs, cs = (np.empty((T + 1, B, H), self.dtype) for _ in range(2))  # [0] holds the initial state
-        tanh_cs = np.empty((T, B, H), self.dtype)
+        gates = self._input_part(x)  # (T, B, 4H) the input part of every step at once; the loop adds
+        hs, cs = (np.empty((T + 1, B, H), self.dtype) for _ in range(2))  # h<t-1> W_hh and turns each
+        tanh_cs = np.empty((T, B, H), self.dtype)  # step's row into its gates. hs[0], cs[0]: the initial state
         hs[0], cs[0] = state0
+        recurrent = np.empty((B, 4 * H), self.dtype)
         for t in range(T):
-            gates[t] += hs[t] @ W_hh
+            gates[t] += np.matmul(hs[t], W_hh, out=recurrent)
             lstm_cell(gates[t], cs[t], out=(gates[t], cs[t + 1], tanh_cs[t], hs[t + 1]))
         self.gates = dict(zip("ifgo", (batch_first(gates[..., k * H:(k + 1) * H]) for k in range(4))))
         self.hidden_states, self.cell_states = batch_first(hs[1:]), batch_first(cs[1:])
@@ -120,28 +120,33 @@ class LSTM(RecurrentLayer):
 
     def _backward(self, d_out, d_state):
         x, gates, hs, cs, tanh_cs = self._cache
-        (T, B, D), H = x.shape, self.hidden_size
+        T, B, H = *x.shape[:2], self.hidden_size
         i, f, g, o = (gates[..., k * H:(k + 1) * H] for k in range(4))  # (T, B, H) each
         # What a step's pre-activations get from dc (i, f, g) or dh (o) does not depend on the
         # upstream gradient, so compute it for all steps at once; the loop only carries dh and dc.
-        local = np.empty((T, B, 4, H), self.dtype)
-        local[:, :, 0] = g * i * (1 - i)  # d a_i / d c: c = f c_prev + i g, then through σ
-        local[:, :, 1] = cs[:-1] * f * (1 - f)  # d a_f / d c
-        local[:, :, 2] = i * (1 - g * g)  # d a_g / d c, through tanh
-        local[:, :, 3] = tanh_cs * o * (1 - o)  # d a_o / d h: h = o tanh(c)
-        dc_dh = o * (1 - tanh_cs * tanh_cs)  # c also reaches the loss through h
+        local, slope = np.empty((T, B, 4, H), self.dtype), np.empty((T, B, H), self.dtype)
+        for k, (gate, factor) in enumerate(((i, g), (f, cs[:-1]), (g, i), (o, tanh_cs))):
+            if k == 2:  # d a_g / d c = i (1 - g²), through tanh
+                np.multiply(gate, gate, out=slope)
+                np.subtract(1, slope, out=slope)
+            else:  # d a_i / d c = g σ'(a_i), d a_f / d c = c_prev σ'(a_f), d a_o / d h = tanh(c) σ'(a_o)
+                np.subtract(1, gate, out=slope)
+                slope *= gate
+            np.multiply(slope, factor, out=local[:, :, k])  # (computed contiguous, then written once: faster)
+        dc_dh = tanh_cs * tanh_cs  # c also reaches the loss through h: d c / d h = o (1 - tanh²(c))
+        np.subtract(1, dc_dh, out=dc_dh)
+        dc_dh *= o
         W_hh_T = self.params["W_hh"].T
         da = np.empty((T, B, 4, H), self.dtype)  # gradients of the pre-activations of every step
-        dh, dc = d_state
+        dh, dc = (s.copy() for s in d_state)
+        through_h = np.empty((B, H), self.dtype)
         for t in reversed(range(T)):
-            dh = dh + d_out[t]
-            dc = dc + dh * dc_dh[t]
+            dh += d_out[t]
+            dc += np.multiply(dh, dc_dh[t], out=through_h)
             np.multiply(dc[:, None], local[t, :, :3], out=da[t, :, :3])
             np.multiply(dh, local[t, :, 3], out=da[t, :, 3])
-            dc = dc * f[t]  # (B, H) flows to step t-1 ...
-            dh = da[t].reshape(B, 4 * H) @ W_hh_T  # ... and so does dh
+            dc *= f[t]  # (B, H) flows to step t-1 ...
+            np.matmul(da[t].reshape(B, 4 * H), W_hh_T, out=dh)  # ... and so does dh
         da = da.reshape(T * B, 4 * H)
-        self.grads["W_xh"] = x.reshape(T * B, D).T @ da
         self.grads["W_hh"] = hs[:-1].reshape(T * B, H).T @ da
-        self.grads["b_h"] = da.sum(axis=0)
-        return (da @ self.params["W_xh"].T).reshape(T, B, D), (dh, dc)
+        return self._input_backward(x, da), (dh, dc)

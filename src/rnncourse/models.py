@@ -189,7 +189,10 @@ class SequenceModel:
         lengths (B,) of right-padded rows: a backward direction then starts at each row's last real step."""
         self.discard_loss()
         extra = {"lengths": lengths} if self.bidirectional else {}
-        hs, self.final_state = self.rnn.forward(self.features(x), state0, **extra)  # (B, T, H)
+        one_hot_ids = (self.embedding is None and not self.bidirectional and np.ndim(x) == 2
+                       and np.asarray(x).dtype.kind in "iu")
+        inputs = self.features(x) if not one_hot_ids else np.asarray(x)  # ids: the core looks up rows of W_xh
+        hs, self.final_state = self.rnn.forward(inputs, state0, **extra)  # (B, T, H)
         return hs
 
     def _forward_width(self):
@@ -199,7 +202,7 @@ class SequenceModel:
 
     def _recur_backward(self, d_hs):
         """d loss / d hidden states (B, T, H) -> gradient of state0; fills the core's (and embedding's) grads."""
-        dx, d_state0 = self.rnn.backward(d_hs)  # (B, T, D)
+        dx, d_state0 = self.rnn.backward(d_hs)  # (B, T, D), None for ids
         if self.embedding is not None:
             self.embedding.backward(dx)
         return d_state0

@@ -12,8 +12,9 @@ import numbers
 import numpy as np
 
 from .init import as_rng, pytorch_default
-from .validation import (as_float_array, check_finite, check_gradient, check_sequence_input,
-                         check_shape, require_forward)
+from .layers import sum_rows_by_id
+from .validation import (as_float_array, check_finite, check_gradient, check_ids, check_nonempty,
+                         check_sequence_input, check_shape, require_forward)
 
 
 def sigmoid(a, out=None):
@@ -129,13 +130,20 @@ class RecurrentLayer:
     def forward(self, x, state0=None):
         """Run the layer over a batch of sequences.
 
-        x: (B, T, D); state0: initial state (zeros when None).
+        x: (B, T, D) floats, or (B, T) integer ids in [0, D) standing for one-hot rows: then
+        x<t> W_xh is row x<t> of W_xh, looked up instead of multiplied (the same numbers, faster).
+        state0: initial state (zeros when None).
         Returns outputs (B, T, H) (a copy of `hidden_states`) and the final state.
         The layer keeps its own copies of x and the states for backward, so the caller may change
         what it passed or received without changing the gradients.
         """
-        x = check_sequence_input(x, self.input_size)
-        x_steps = np.array(x.swapaxes(0, 1), dtype=self.dtype, order="C")  # (T, B, D): our own copy
+        if np.ndim(x) == 2 and np.asarray(x).dtype.kind in "iu":
+            x = check_ids(x, self.input_size, "x")
+            check_nonempty(x.shape, "x")
+            x_steps = np.array(x.T, dtype=np.intp, order="C")  # (T, B): our own copy
+        else:
+            x = check_sequence_input(x, self.input_size)
+            x_steps = np.array(x.swapaxes(0, 1), dtype=self.dtype, order="C")  # (T, B, D): our own copy
         batch = x.shape[0]
         state0 = self.zero_state(batch) if state0 is None else self._check_state(state0, batch, "state0")
         outputs, final = self._forward(x_steps, state0)
@@ -146,7 +154,8 @@ class RecurrentLayer:
 
         d_outputs: (B, T, H) gradient of the outputs (None: zeros);
         d_state: gradient of the final state (None: zeros).
-        Returns dx (B, T, D) and the gradient of the initial state.
+        Returns dx (B, T, D) (None when x was ids: they have no gradient) and the gradient of the
+        initial state.
         """
         require_forward(self._cache, type(self).__name__)
         shape = self.hidden_states.shape
@@ -154,7 +163,24 @@ class RecurrentLayer:
                      else check_gradient(d_outputs, shape, "d_outputs").astype(self.dtype, copy=False))
         d_state = self.zero_state(shape[0]) if d_state is None else self._check_state(d_state, shape[0], "d_state")
         dx_steps, d_state0 = self._backward(d_outputs.swapaxes(0, 1), d_state)  # dx comes back time-major
-        return dx_steps.swapaxes(0, 1), d_state0
+        return (None if dx_steps is None else dx_steps.swapaxes(0, 1)), d_state0
+
+    def _input_part(self, x):
+        """x W_xh + b_h of every step at once, (T, B, G·H): x (T, B, D) floats, or (T, B) ids."""
+        W_xh = self.params["W_xh"]
+        a = W_xh[x] if x.ndim == 2 else (x.reshape(-1, x.shape[2]) @ W_xh).reshape(*x.shape[:2], -1)
+        a += self.params["b_h"]
+        return a
+
+    def _input_backward(self, x, da):
+        """Fills grads W_xh and b_h from da (T·B, G·H), the gradient of _input_part; returns dx
+        (T, B, D), or None for ids. For ids, row v of W_xh's gradient sums da over the steps that read v."""
+        self.grads["b_h"] = da.sum(axis=0)
+        if x.ndim == 2:
+            self.grads["W_xh"] = sum_rows_by_id(x.reshape(-1), da, self.input_size)
+            return None
+        self.grads["W_xh"] = x.reshape(-1, self.input_size).T @ da
+        return (da @ self.params["W_xh"].T).reshape(x.shape)
 
 
 # ----------------------------------------------------------------------------- the layer
@@ -172,11 +198,10 @@ class RNN(RecurrentLayer):
         super().__init__(input_size, hidden_size, shapes, rng, dtype)
 
     def _forward(self, x, h0):
-        (T, B, D), H = x.shape, self.hidden_size
+        T, B, H = *x.shape[:2], self.hidden_size
         f, _ = NONLINEARITIES[self.nonlinearity]
         W_hh = self.params["W_hh"]
-        a = (x.reshape(T * B, D) @ self.params["W_xh"]).reshape(T, B, H)  # input part of every step at once
-        a += self.params["b_h"]
+        a = self._input_part(x)  # (T, B, H): the input part of every step at once
         hs = np.empty((T + 1, B, H), self.dtype)  # hs[0] is the initial state
         hs[0] = h0
         for t in range(T):
@@ -187,7 +212,7 @@ class RNN(RecurrentLayer):
 
     def _backward(self, d_out, dh):
         x, hs = self._cache
-        (T, B, D), H = x.shape, self.hidden_size
+        T, B, H = *x.shape[:2], self.hidden_size
         _, f_prime = NONLINEARITIES[self.nonlinearity]
         W_hh_T = self.params["W_hh"].T
         da = np.empty((T, B, H), self.dtype)  # gradients of the pre-activations a<t>
@@ -196,7 +221,5 @@ class RNN(RecurrentLayer):
             da[t] *= f_prime(hs[t + 1])  # f'(a<t>), from h<t> = f(a<t>)
             dh = da[t] @ W_hh_T  # (B, H) flows to step t-1
         da = da.reshape(T * B, H)
-        self.grads["W_xh"] = x.reshape(T * B, D).T @ da
         self.grads["W_hh"] = hs[:-1].reshape(T * B, H).T @ da
-        self.grads["b_h"] = da.sum(axis=0)
-        return (da @ self.params["W_xh"].T).reshape(T, B, D), dh
+        return self._input_backward(x, da), dh

@@ -7,6 +7,8 @@ import re
 
 import numpy as np
 
+from .validation import check_ids
+
 _WORD = re.compile(r"\w+(?:'\w+)*|[^\w\s]")
 
 
@@ -18,19 +20,6 @@ def tokenize_characters(text):
 def tokenize_words(text):
     """"Don't stop, Bob." -> ["don't", 'stop', ',', 'bob', '.']: lowercased words and punctuation."""
     return _WORD.findall(text.lower())
-
-
-def _check_ids(ids, size, name):
-    """Return ids as an integer array, checking every id is in [0, size)."""
-    ids = np.asarray(ids)
-    if ids.size == 0:
-        return ids.astype(np.int64)
-    if ids.dtype.kind not in "iu":
-        raise TypeError(f"{name}: expected integer ids, got dtype {ids.dtype}")
-    if ids.min() < 0 or ids.max() >= size:
-        bad = ids[(ids < 0) | (ids >= size)].flat[0]
-        raise ValueError(f"{name}: expected ids in [0, {size}), got {bad}")
-    return ids
 
 
 class Vocabulary:
@@ -82,7 +71,7 @@ class Vocabulary:
 
         skip_specials=True drops the `specials` (e.g. padding); the unknown token is kept.
         """
-        ids = _check_ids(ids, len(self), "ids")
+        ids = check_ids(ids, len(self), "ids")
         if ids.ndim != 1:
             raise ValueError(f"ids: expected a 1-D array (time,), got shape {ids.shape}; decode rows one by one")
         tokens = [self.tokens[i] for i in ids.tolist()]
@@ -96,7 +85,7 @@ def one_hot(ids, vocab_size, dtype=np.float64):
 
     (B, T) -> (B, T, V);  (T,) -> (T, V). Each row has a single 1 at the id's position.
     """
-    ids = _check_ids(ids, vocab_size, "ids")
+    ids = check_ids(ids, vocab_size, "ids")
     return (np.arange(vocab_size) == ids[..., None]).astype(dtype)
 
 

@@ -43,10 +43,28 @@ def check_sequence_input(x, features, name="x"):
     """Validate a batch of sequences: a finite float array of shape (batch, time, features)."""
     x = as_float_array(x, name)
     check_shape(x, (None, None, features), name, ("batch", "time", "features"))
-    if x.shape[0] == 0 or x.shape[1] == 0:
-        raise ValueError(f"{name}: expected at least one sequence of at least one step, got shape {x.shape}")
+    check_nonempty(x.shape, name)
     check_finite(x, name)
     return x
+
+
+def check_nonempty(shape, name):
+    """A batch of sequences (batch, time, ...) needs at least one sequence of at least one step."""
+    if shape[0] == 0 or shape[1] == 0:
+        raise ValueError(f"{name}: expected at least one sequence of at least one step, got shape {shape}")
+
+
+def check_ids(ids, size, name):
+    """Return ids as an integer array, checking every id is in [0, size)."""
+    ids = np.asarray(ids)
+    if ids.size == 0:
+        return ids.astype(np.int64)
+    if ids.dtype.kind not in "iu":
+        raise TypeError(f"{name}: expected integer ids, got dtype {ids.dtype}")
+    if ids.min() < 0 or ids.max() >= size:
+        bad = ids[(ids < 0) | (ids >= size)].flat[0]
+        raise ValueError(f"{name}: expected ids in [0, {size}), got {bad}")
+    return ids
 
 
 def check_gradient(grad, expected_shape, name):
