@@ -8,8 +8,11 @@ BPTT of k steps, the state carried from one chunk to the next, gradient clipping
                (B lanes at once, Adam): B x k characters per update;
 - one stream:  the classic single-sequence numpy character model, written here from scratch in the
                style of min-char-rnn: one stream, column vectors, a Python loop over the characters
-               with a hand-written backward pass, Adagrad: k characters per update. Two cells: the
-               same LSTM, and the vanilla RNN of the original (same hidden size);
+               with a hand-written backward pass, Adagrad: k characters per update. The input is a
+               one-hot column multiplied by W_x (and its gradient an outer product), as min-char-rnn
+               writes it; "lookup" is a stronger loop that reads and updates W_x's column instead.
+               Three cases: the same LSTM, that LSTM with lookup, and the vanilla RNN of the
+               original (same hidden size);
 - torch:       torch.nn.LSTM + torch.nn.Linear, same B, k, one-hot inputs, Adam, clipping, as many
                threads as numpy's BLAS.
 
@@ -30,7 +33,8 @@ from rnncourse.stream import sequential_batches
 from rnncourse.train_lm import CONFIG, build, corpus_splits
 
 REPS = 7
-UPDATES = {"course": 3, "torch": 3, "one stream, LSTM": 6, "one stream, RNN": 12}  # per repetition
+UPDATES = {"course": 3, "torch": 3, "one stream, LSTM": 6, "one stream, LSTM, lookup": 6,
+           "one stream, RNN": 12}  # per repetition
 EPS = 1e-8
 
 
@@ -63,7 +67,8 @@ class OneStream:
     """One stream, one character at a time, column vectors (so W_x is the transpose of the course's
     W_xh), hand-written BPTT, Adagrad. cell "lstm": gates i, f, g, o stacked in 4H rows; "rnn": tanh."""
 
-    def __init__(self, ids, vocab_size, cell, hidden=CONFIG.hidden_size, k=CONFIG.k, clip=CONFIG.clip, lr=0.01):
+    def __init__(self, ids, vocab_size, cell, lookup=False, hidden=CONFIG.hidden_size, k=CONFIG.k, clip=CONFIG.clip,
+                 lr=0.01):
         rng = np.random.default_rng(0)
         V, H, G = vocab_size, hidden, 4 if cell == "lstm" else 1
         scale = lambda fan_in: 1 / np.sqrt(fan_in)  # noqa: E731
@@ -72,13 +77,23 @@ class OneStream:
         self.p = {name: value.astype(np.float32) for name, value in self.p.items()}
         self.memory = {name: np.zeros_like(value) for name, value in self.p.items()}  # Adagrad's sums of squares
         self.ids, self.V, self.H, self.k, self.clip, self.lr, self.cell = ids, V, H, k, clip, lr, cell
+        self.lookup = lookup  # False: W_x times a one-hot column, as min-char-rnn; True: W_x's column i
         self.position = 0
         self.h, self.c = np.zeros((H, 1), np.float32), np.zeros((H, 1), np.float32)
         self.chars_per_update = k
 
+    def one_hot(self, i):
+        x = np.zeros((self.V, 1), np.float32)
+        x[i] = 1
+        return x
+
+    def W_x_times(self, i):
+        """W_x @ one_hot(i) (G H, 1): multiplied out as min-char-rnn does, or its column i looked up."""
+        return self.p["W_x"][:, i:i + 1] if self.lookup else self.p["W_x"] @ self.one_hot(i)
+
     def step(self, i, h, c):
         """One character in: its id i, the previous h and c (H, 1) -> h, c and what backward needs."""
-        a = self.p["W_x"][:, i:i + 1] + self.p["W_h"] @ h + self.p["b"]  # W_x @ one_hot(i): its i-th column
+        a = self.W_x_times(i) + self.p["W_h"] @ h + self.p["b"]
         if self.cell == "rnn":
             h = np.tanh(a)
             return h, c, (h,)
@@ -120,7 +135,10 @@ class OneStream:
             grads["W_y"] += dy @ hs[t + 1].T
             grads["b_y"] += dy
             da, dc_next = self.step_backward(p["W_y"].T @ dy + dh_next, dc_next, cs[t], caches[t])
-            grads["W_x"][:, chunk[t]:chunk[t] + 1] += da
+            if self.lookup:
+                grads["W_x"][:, chunk[t]:chunk[t] + 1] += da
+            else:
+                grads["W_x"] += da @ self.one_hot(chunk[t]).T
             grads["W_h"] += da @ hs[t].T
             grads["b"] += da
             dh_next = p["W_h"].T @ da
@@ -168,6 +186,7 @@ def main():
     vocab, train, _, _ = corpus_splits()
     cases = {"course": Course(vocab, train),
              "one stream, LSTM": OneStream(train, len(vocab), "lstm"),
+             "one stream, LSTM, lookup": OneStream(train, len(vocab), "lstm", lookup=True),
              "one stream, RNN": OneStream(train, len(vocab), "rnn")}
     try:
         import torch
@@ -192,10 +211,10 @@ def main():
                 losses[case].append(trainer.update())
             rates[case].append(UPDATES[case] * trainer.chars_per_update / (time.perf_counter() - start))
     course = statistics.median(rates["course"])
-    print(f"{'case':18} {'chars/s':>10} {'course / case':>14}   loss first -> last")
+    print(f"{'case':24} {'chars/s':>10} {'course / case':>14}   loss first -> last")
     for case in cases:
         rate = statistics.median(rates[case])
-        print(f"{case:18} {rate:10,.0f} {course / rate:13.2f}x   {losses[case][0]:.2f} -> {losses[case][-1]:.2f}")
+        print(f"{case:24} {rate:10,.0f} {course / rate:13.2f}x   {losses[case][0]:.2f} -> {losses[case][-1]:.2f}")
     print("targets: course / one stream, LSTM >= 20x; course / torch >= 1/1.5 = 0.67x")
 
 

@@ -40,3 +40,13 @@ def test_every_lm_training_side_starts_near_the_uniform_loss_and_learns(side):
     losses = [trainer.update() for _ in range(8)]
     assert abs(losses[0] - math.log(len(vocab))) < 0.5, losses[0]  # about ln V before training
     assert np.isfinite(losses).all() and min(losses[-3:]) < losses[0] - 0.3, losses
+
+
+def test_the_one_stream_loop_trains_the_same_with_one_hot_products_or_column_lookup():
+    import bench_lm_training as bench
+    vocab, train, _, _ = bench.corpus_splits()
+    as_written, lookup = (bench.OneStream(train, len(vocab), "lstm", lookup=flag) for flag in (False, True))
+    for _ in range(3):
+        np.testing.assert_allclose(as_written.update(), lookup.update(), rtol=1e-5)
+    for name in as_written.p:
+        np.testing.assert_allclose(as_written.p[name], lookup.p[name], rtol=1e-4, atol=1e-6, err_msg=name)
