@@ -6,7 +6,7 @@
     python3 course.py execute [NOTEBOOK ...]   maintainers: regenerate the student edition of each notebook
                                              from its instructor edition and re-execute both (default: all)
     python3 course.py figures    regenerate every diagram in figures/
-    python3 course.py train-lm   maintainers: retrain notebook 11's character model (about 15 min) and
+    python3 course.py train-lm   maintainers: retrain notebook 11's character model (under 15 min) and
                                  write its weights and provenance to data/
     python3 course.py site       build the course website into _build/html from the stored notebooks
                                  (first run: installs requirements-site.txt, fetches MathJax with npm)
