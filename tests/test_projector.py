@@ -4,8 +4,11 @@
    switched on) runs in JupyterLab at 1280×720 with the left sidebar closed, then shows as a deck
    (jupyterlab-slideshow). On the slide of every figure or widget: each text of the output, SVG
    <text> of a figure or HTML text of a widget, is at least 18 px on screen and lies inside its
-   figure or widget box; no figure is a raster image (its text could not be measured); one control
-   of each widget is moved and its figure or text must change.
+   figure or widget box; no figure is a raster image (its text could not be measured); every figure
+   and every whole widget box fits on its slide: no taller than the deck's visible area and, scrolled
+   so that its top is at the top of that area, its bottom on screen (before and after a control move,
+   and with each picture of a widget that shows one at a time); one control of each widget is moved
+   and its figure or text must change.
 2. Opening a notebook in JupyterLab and saving it changes no byte of it.
 
 Slow (JupyterLab runs every notebook): one JupyterLab and one page serve all notebooks.
@@ -177,6 +180,45 @@ MEASURE = """async (index) => {
     return report;
 }""".replace("%(min_px)s", str(MIN_PX))
 
+FITS = """async (index) => {
+    const cell = window.jupyterapp.shell.currentWidget.content.widgets[index].node;
+    // the deck: a panel of the window's height, with the slide's cells in a scrolling area centred in it
+    const clip = r => ({top: Math.max(r.top, 0), bottom: Math.min(r.bottom, window.innerHeight)});
+    const deck = clip(cell.closest('.jp-Deck').getBoundingClientRect()), visible = deck.bottom - deck.top;
+    const scroller = cell.closest('.jp-WindowedPanel-outer'), area = () => clip(scroller.getBoundingClientRect());
+    const report = [];
+    const outputs = [...cell.querySelectorAll('.jp-OutputArea-output')].filter(
+        o => (o.dataset.mimeType || '').startsWith('image/') || o.querySelector('.jupyter-widgets'));
+    for (const output of outputs) {
+        const widget = output.querySelector('.jupyter-widgets');
+        const items = widget ? [['widget', widget]] : [...output.querySelectorAll('img')].map(i => ['figure', i]);
+        for (const [kind, element] of items) {
+            if (element.getBoundingClientRect().height === 0) { continue; }
+            scroller.scrollTop += element.getBoundingClientRect().top - area().top;
+            await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+            const r = element.getBoundingClientRect();
+            report.push({kind, height: Math.round(r.height), visible: Math.round(visible),
+                         below: Math.round(r.bottom - area().bottom)});
+        }
+    }
+    return report;
+}"""
+
+
+def fit_problems(page, index, heights):
+    """Problems of the figures and widget boxes of cell `index` that do not fit on its deck slide;
+    appends (height, visible height, "cell N kind") of each to `heights`."""
+    problems = []
+    for item in page.evaluate(FITS, index):
+        heights.append((item["height"], item["visible"], f"cell {index} {item['kind']}"))
+        if item["height"] > item["visible"] + 1:
+            problems.append(f"cell {index}: {item['kind']} {item['height']} px tall, the slide shows {item['visible']} px")
+        elif item["below"] > 1:
+            problems.append(f"cell {index}: {item['kind']} {item['height']} px tall ends {item['below']} px below the "
+                            f"slide when scrolled to its top (the slide shows {item['visible']} px)")
+    return problems
+
+
 STATE = """(index) => {
     const cell = window.jupyterapp.shell.currentWidget.content.widgets[index].node;
     return [...cell.querySelectorAll('img')].map(i => i.src).join(' ') + ' ' +
@@ -200,6 +242,27 @@ def move_a_control(page, index):
         button.click()
         return "toggle button"
     raise AssertionError(f"cell {index}: expected a widget with a slider or toggle buttons, found neither")
+
+
+SHOWN_PICTURES = """(index) => [...window.jupyterapp.shell.currentWidget.content.widgets[index].node
+    .querySelectorAll('img')].filter(i => i.getBoundingClientRect().width > 0).map(i => i.src).join(' ')"""
+
+
+def show_each_picture(page, index):
+    """Widget cell `index`, if it shows one picture at a time (toggle buttons described "show"): shows each
+    picture not shown yet in turn, yielding its label once it is on screen."""
+    toggle = page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".widget-toggle-buttons").filter(
+        has=page.locator(".widget-label", has_text="show"))
+    for label in [button.inner_text() for button in toggle.locator(".widget-toggle-button:not(.mod-active)").all()]:
+        before = page.evaluate(SHOWN_PICTURES, index)
+        button = toggle.get_by_role("button", name=label, exact=True)
+        button.scroll_into_view_if_needed()
+        button.click()
+        try:
+            page.wait_for_function(f"before => ({SHOWN_PICTURES})({index}) !== before", arg=before, timeout=30_000)
+        except Exception:
+            raise AssertionError(f"cell {index}: pressing show {label!r} showed no other picture") from None
+        yield label
 
 
 def show_cell(page, index):
@@ -243,7 +306,7 @@ def test_every_figure_and_widget_is_readable_on_a_projector(app, name):
     })""")
     page.evaluate("() => window.jupyterapp.commands.execute('deck:start')")
     page.wait_for_function("() => document.querySelector('.jp-Deck') !== null")
-    problems, smallest, texts, figures, moved = [], None, 0, 0, []
+    problems, smallest, texts, figures, moved, heights = [], None, 0, 0, [], []
     try:
         for index, slide_type, has_figure, has_widget, has_stderr in cells:
             if has_stderr:
@@ -256,6 +319,7 @@ def test_every_figure_and_widget_is_readable_on_a_projector(app, name):
                                    "slide_type, not from '-')" if slide_type == "-" else ""))
                 continue
             reports = [page.evaluate(MEASURE, index)]
+            problems += fit_problems(page, index, heights)
             if has_widget:
                 before = page.evaluate(STATE, index)
                 what = move_a_control(page, index)
@@ -265,6 +329,11 @@ def test_every_figure_and_widget_is_readable_on_a_projector(app, name):
                     problems.append(f"cell {index}: moving a {what} changed neither its figure nor its text")
                 moved.append(f"{index} ({what})")
                 reports.append(page.evaluate(MEASURE, index))
+                problems += fit_problems(page, index, heights)
+                for label in show_each_picture(page, index):
+                    moved.append(f"{index} (show {label})")
+                    reports.append(page.evaluate(MEASURE, index))
+                    problems += fit_problems(page, index, heights)
             for report in reports:
                 problems += [f"cell {index}: {p}" for p in report["problems"]]
                 texts += report["texts"]
@@ -274,8 +343,10 @@ def test_every_figure_and_widget_is_readable_on_a_projector(app, name):
     finally:
         close_notebook(page)
     smallest_text = f"smallest {smallest[0]:.1f} px ({smallest[1]})" if smallest else "no text"
+    tallest = max(heights, default=None)
+    tallest_text = f"tallest {tallest[0]} px of {tallest[1]} ({tallest[2]})" if tallest else "no output"
     print(f"\n{name}: ran in {ran:.0f} s, measured in {time.monotonic() - started - ran:.0f} s; {figures} figures, "
-          f"{texts} texts, {smallest_text}; widgets moved: {', '.join(moved) or 'none'}")
+          f"{texts} texts, {smallest_text}; {tallest_text}; widgets moved: {', '.join(moved) or 'none'}")
     assert not problems, f"{name} on a 1280×720 projector:\n" + "\n".join(dict.fromkeys(problems))
 
 

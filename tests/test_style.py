@@ -22,15 +22,6 @@ def font_sizes(svg):
     return [float(v) for v in re.findall(r"font-size: ([\d.]+)px", svg)]
 
 
-@pytest.fixture
-def presenting():
-    style.presentation_style()
-    try:
-        yield
-    finally:
-        style.presentation_style(on=False)
-
-
 @pytest.mark.parametrize("figsize", [(4, 3), (8, 4.5), (13.6, 4.5), (12, 6), (8, 12)])
 def test_a_figure_fits_the_screen_and_its_12_pt_text_is_18_px(presenting, figsize):
     fig = Figure(figsize=figsize)

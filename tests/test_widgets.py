@@ -1,9 +1,13 @@
 """The widgets, driven from Python without a browser: every control changes what is shown in the
-expected way, moving it back restores the identical picture or HTML, and no move runs the model."""
+expected way, moving it back restores the identical picture or HTML, and no move runs the model;
+built on a projector, the widgets with two pictures show one at a time, fitted under their controls."""
+import html
+import re
+
 import numpy as np
 import pytest
 
-from rnncourse import diagrams, models, widgets
+from rnncourse import diagrams, models, style, widgets
 from rnncourse.gru import GRU
 from rnncourse.layers import Dense
 from rnncourse.losses import softmax
@@ -353,7 +357,7 @@ def test_unit_text_viewer_colours_each_character_by_the_chosen_unit():
     assert box.html.value.count("<span style='background:") == len(text_) + 2  # every character, and the legend
     first = box.html.value
     box.slider.value = 0
-    assert box.html.value == box.pages[0] != first and f"h = {states[5, 0]:+.2f}" in box.html.value
+    assert box.html.value == box.pages[0, 0] != first and f"h = {states[5, 0]:+.2f}" in box.html.value
     box.named.value = 2
     assert box.slider.value == 2 and box.html.value == first
     assert "\n" in first  # line breaks kept: code keeps its layout
@@ -361,3 +365,101 @@ def test_unit_text_viewer_colours_each_character_by_the_chosen_unit():
         widgets.unit_text_viewer(text_, states[:-1])
     with pytest.raises(ValueError, match="expected units in"):
         widgets.unit_text_viewer(text_, states, named={"x": 9})
+
+
+# ----------------------------------------------------------------------------- on a projector
+
+def fitted_size(image, room):
+    """(width, height) in px of the SVG in `image`, which must fit `room` (width, height)."""
+    assert image.format == "svg+xml"
+    width, height = (float(v) for v in re.search(rb'<svg[^>]*?width="([\d.]+)px" height="([\d.]+)px"',
+                                                 bytes(image.value)).groups())
+    assert width <= room[0] + 0.1 and height <= room[1] + 0.1, f"{width}×{height} px, the room is {room}"
+    return width, height
+
+
+def shown(*images):
+    """Which of `images` are displayed (the others have display: none)."""
+    return [image.layout.display != "none" for image in images]
+
+
+def test_explorer_on_a_projector_shows_one_picture_at_a_time_under_one_row_of_controls(presenting):
+    rnn, head = RNN(len(VOCAB), 8, rng=0), Dense(8, len(VOCAB), rng=1)
+    box = widgets.hidden_state_explorer(rnn, "hello world", VOCAB, head)
+    no_forward(rnn)
+    assert box.picture_toggle in box.children[0].children and box.picture_toggle.options == ("diagram", "hidden state")
+    images = (box.diagram_image, box.heatmap_image)
+    sizes = [fitted_size(image, widgets.EXPLORER_PICTURE) for image in images]
+    assert box.diagram_view.zoom >= style.MIN_ZOOM and box.heatmap_view.zoom >= style.MIN_ZOOM  # 12 pt: 18 px
+    assert min(width for width, _ in sizes) > 0.9 * widgets.EXPLORER_PICTURE[0]  # as wide as the slide
+    assert shown(*images) == [True, False] and "display:flex" in box.html.value  # the two tables side by side
+    box.slider.value = 5
+    assert [fitted_size(image, widgets.EXPLORER_PICTURE) for image in images] == sizes
+    assert box.diagram_image.value == box.frames[4] and "h⟨5⟩" in box.html.value
+    box.picture_toggle.value = "hidden state"
+    assert shown(*images) == [False, True]
+
+
+@pytest.mark.parametrize("cell, steps", [(GRU, 21), (LSTM, 31)])
+def test_gate_viewer_on_a_projector_shows_one_picture_at_a_time_with_readable_steps(presenting, cell, steps):
+    x = np.random.default_rng(0).standard_normal((steps, 2))
+    labels = [f"{t}★" if t in (1, 21) else str(t) for t in range(1, steps + 1)]
+    box = widgets.gate_viewer(cell(2, 32, rng=0), x, labels=labels)
+    assert box.picture_toggle in box.children[0].children
+    assert box.picture_toggle.options == ("gate values", "cell diagram")
+    width, _ = fitted_size(box.image, widgets.GATE_PICTURE)
+    assert width > 0.9 * widgets.GATE_PICTURE[0] and box.view.zoom >= style.MIN_ZOOM
+    sizes = [re.findall(r"font-size: ([\d.]+)px", bytes(box.image.value).decode())]
+    assert min(float(size) for size in sizes[0]) * 4 / 3 * box.view.zoom >= 18  # no mathtext here: every text
+    for picture in box.cell_pngs.values():
+        box.cell_image.value = picture
+        fitted_size(box.cell_image, widgets.GATE_PICTURE)
+    axis = box.view.figure.axes[1]
+    ticks = [tick for tick in axis.get_xticklabels() if tick.get_text()]
+    assert {"1★", "21★"} <= {tick.get_text() for tick in ticks} and len(ticks) >= steps / 2
+    boxes = [tick.get_window_extent(box.view.canvas.get_renderer()) for tick in ticks]
+    assert all(left.x1 < right.x0 for left, right in zip(boxes, boxes[1:])), "step labels overlap"
+    images = (box.image, box.cell_image)
+    assert shown(*images) == [True, False]
+    first = box.image.value
+    box.toggle.value = box.toggle.options[1]
+    assert box.image.value != first and fitted_size(box.image, widgets.GATE_PICTURE)[0] == width
+    box.picture_toggle.value = "cell diagram"
+    assert shown(*images) == [False, True]
+
+
+def test_widgets_off_the_projector_keep_both_pictures_in_view():
+    box = widgets.gate_viewer(GRU(3, 4, rng=0), np.zeros((5, 3)))
+    assert box.picture_toggle is None and box.image.format == "png"
+    assert box.image.layout.display is None and box.cell_image.layout.display is None
+
+
+def plain(page):
+    """The text of an HTML page, without tags."""
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+def test_unit_text_viewer_on_a_projector_shows_a_long_text_in_parts_of_a_slide(presenting):
+    rows = widgets.TEXT_ROWS
+    lines = [f"line {k}: " + "x" * (k % 7) for k in range(1, 2 * rows + 1)] + ["y" * 170]  # the last: three rows
+    text_ = "\n".join(lines)
+    states = np.random.default_rng(0).uniform(-0.8, 0.8, size=(len(text_), 3))
+    box = widgets.unit_text_viewer(text_, states, named={"a unit": 1})
+    assert box.part is not None and box.part.max == 3 and box.part in box.children[0].children
+    first = plain(box.html.value)
+    assert f"; lines 1–{rows} of {2 * rows + 1}" in first and f"line {rows}:" in first
+    assert f"line {rows + 1}:" not in first and first.count("↵") == rows  # one row per line, `rows` of them
+    box.part.value = 3
+    last = plain(box.html.value)
+    assert f"lines {2 * rows + 1}–{2 * rows + 1} of" in last and last.endswith("y" * 170)
+    box.slider.value = 2
+    assert box.html.value == box.pages[2, 2]  # a new unit keeps the part
+    assert f"+{np.abs(states[:, 2]).max():.2f}" in box.html.value  # colours scaled over the whole text
+    box.part.value = 1
+    assert box.html.value == box.pages[2, 0] and "line 1:" in plain(box.html.value)
+
+
+def test_unit_text_viewer_off_the_projector_shows_the_whole_text():
+    text_ = "\n".join(f"line {k}" for k in range(1, 41))
+    box = widgets.unit_text_viewer(text_, np.zeros((len(text_), 2)))
+    assert box.part is None and box.children[0] is box.slider and "line 40" in plain(box.html.value)

@@ -15,9 +15,10 @@ Okabe–Ito palette.
 On a projector the style also changes how figures reach the screen (in IPython):
 they are shown as SVG with real text (`svg.fonttype: none`), cropped to their labels, and
 fitted to SCREEN, the figure area of a 1280×720 display (JupyterLab's column with the
-sidebar closed, or a deck slide): a figure too wide is shrunk to MAX_WIDTH inches before it
-is drawn, so its text keeps its point size and, at the zoom the fit gives (at least
-MIN_ZOOM), no text is under 18 px on screen. Widgets (rnncourse.widgets) follow the same rules.
+sidebar closed, or a deck slide): a figure too large is shrunk before it is drawn until it fits
+SCREEN at MIN_ZOOM, so its text keeps its point size and, at the zoom the fit gives (at least
+MIN_ZOOM), no text is under 18 px on screen. Widgets (rnncourse.widgets) follow the same rules,
+each picture fitted to its own share of the screen (fit's `screen`).
 """
 import io
 import re
@@ -88,8 +89,6 @@ PRESENTATION_RC = {
 SCREEN = (1060, 640)  # px: room for one figure on a 1280×720 screen (also in Presentation Mode)
 MIN_ZOOM = 1.15       # on-screen px per CSS px of the SVG, at least: 12 pt text is 18.4 px
 MAX_ZOOM = 2.0
-MAX_WIDTH = SCREEN[0] / 96 / MIN_ZOOM  # inches: a wider figure is shrunk to this before it is drawn
-MAX_HEIGHT = SCREEN[1] / 96 / MIN_ZOOM
 
 _saved_rc = None  # the rcParams that presentation_style(on=True) replaced
 _saved_printers = None  # IPython's display functions for Figure that it replaced
@@ -149,10 +148,10 @@ def _formatters():
     return {} if shell is None else shell.display_formatter.formatters
 
 
-def fit(figure):
-    """Shrink `figure` (in place) to at most MAX_WIDTH × MAX_HEIGHT inches, keeping its shape."""
+def fit(figure, screen=SCREEN):
+    """Shrink `figure` (in place), keeping its shape, so that at MIN_ZOOM it fits `screen` (width, height) px."""
     width, height = figure.get_size_inches()
-    scale = min(1.0, MAX_WIDTH / width, MAX_HEIGHT / height)
+    scale = min(1.0, screen[0] / 96 / MIN_ZOOM / width, screen[1] / 96 / MIN_ZOOM / height)
     if scale < 1.0:
         figure.set_size_inches(width * scale, height * scale)
 
@@ -176,7 +175,7 @@ def zoomed(svg, zoom=None):
 def screen_svg(figure, bbox_inches="tight", zoom=None):
     """A Figure as SVG text fitted to SCREEN (the display function of the presentation style).
 
-    Fits the figure to MAX_WIDTH × MAX_HEIGHT (fit), crops it to `bbox_inches` and sizes it
+    Fits the figure to SCREEN (fit), crops it to `bbox_inches` and sizes it
     with zoomed(); a crop wider than the fit (labels outside the axes) is shrunk once more.
     """
     fit(figure)

@@ -16,9 +16,11 @@ Figures are shown as PNG bytes in a widgets.Image (`FigureView`): a move changes
 re-renders them, and nothing is drawn into an Output widget, so a notebook cell that shows a
 widget keeps the same stored output on every machine (nbval). A widget built while
 style.presentation_style() is on is made for a projector: its figures are SVG fitted to the
-screen like the session's figures (style.screen_svg), and its text is at least 20 px (PROJECTOR_CSS). Each function returns the
-top-level box; its controls and views are attributes (`.slider`, `.image`, `.html`, ...) so a
-test can drive it from Python.
+screen like the session's figures (style.screen_svg), its text is at least 20 px (PROJECTOR_CSS),
+and the whole widget fits on one 1280×720 deck slide: the explorer and the gate viewer, which have
+two pictures, show one at a time (a "show" toggle). Each function returns the top-level box; its
+controls and views are attributes (`.slider`, `.image`, `.html`, ...) so a test can drive it from
+Python.
 """
 import html
 import io
@@ -72,6 +74,8 @@ PROJECTOR_CSS = f"""<style>
   --jp-widgets-inline-label-width: 150px; --jp-widgets-inline-width: 500px;
   --jp-widgets-slider-handle-size: 22px; font-size: 20px}}
 .{PROJECTOR_CLASS} .widget-hbox {{flex-wrap: wrap}}
+.{PROJECTOR_CLASS} .widget-toggle-buttons {{display: flex; align-items: center}}
+.{PROJECTOR_CLASS} .widget-toggle-buttons .widget-label {{padding-right: 8px}}
 .{PROJECTOR_CLASS} .widget-html-content, .{PROJECTOR_CLASS} .widget-html-content * {{font-size: 20px !important;
   line-height: 1.35}}
 </style>"""  # widget text of a projector widget: ipywidgets' own size variables, and the HTML views' text
@@ -91,6 +95,37 @@ def _expose(box, **parts):
 def _pt(size):
     """A font size in points for a widget figure: at least 12 pt (18 px on screen) on a projector."""
     return max(size, 12) if style.presenting() else size
+
+
+# On a projector a widget with two pictures shows one at a time (_one_at_a_time), fitted to the room that
+# its controls and text leave in 640 px, the height of style.SCREEN (measured in a 1280×720 deck in Chromium).
+EXPLORER_PICTURE = (1060, 470)  # hidden_state_explorer: under a row of controls (41 px), above the tables (99 px)
+GATE_PICTURE = (1060, 560)      # gate_viewer: under a row of buttons (36 px) and a line of note (27 px)
+
+
+def _one_at_a_time(pictures):
+    """ToggleButtons that show one of `pictures` ({label: widget}, the first shown first) and hide the others."""
+    chooser = widgets.ToggleButtons(options=list(pictures), description="show")
+
+    def show(_=None):
+        for label, shown in pictures.items():
+            shown.layout.display = None if label == chooser.value else "none"
+
+    chooser.observe(show, names="value")
+    show()
+    return chooser
+
+
+def _readable_steps(ax, labels, fontsize):
+    """Set one x tick label per step on `ax` (of a figure at its final size), the plain step numbers thinned
+    to every k-th, k as small as lets no two labels touch; labels that are not step numbers ("v1", "21★") stay."""
+    renderer = ax.figure.canvas.get_renderer()
+    for k in range(1, len(labels) + 1):
+        shown = [label if t % k == 0 or label != str(t + 1) else "" for t, label in enumerate(labels)]
+        ax.set_xticks(range(1, len(labels) + 1), shown, fontsize=fontsize)
+        boxes = [tick.get_window_extent(renderer) for tick in ax.get_xticklabels() if tick.get_text()]
+        if all(left.x1 + 6 < right.x0 for left, right in zip(boxes, boxes[1:])):
+            return
 
 
 # ----------------------------------------------------------------------------- figures as images
@@ -120,18 +155,19 @@ class FigureView:
     Nothing is drawn until draw() or render() is called.
 
     Built while the presentation style is on, the view shows SVG instead (`svg` is True): the
-    figure is fitted to the screen (style.fit), every frame is the whole figure with `artists`
-    drawn in, cropped to the same box and shown at the same zoom; render() then only returns None.
+    figure is fitted to `screen` (width, height) px, all of style.SCREEN unless the widget shares it
+    out (style.fit); every frame is the whole figure with `artists` drawn in, cropped to the same
+    box and shown at the same zoom; render() then only returns None.
     """
 
-    def __init__(self, figure, dpi=DPI, image=None):
+    def __init__(self, figure, dpi=DPI, image=None, screen=style.SCREEN):
         figure.set_dpi(dpi)
         self.figure, self.canvas = figure, FigureCanvasAgg(figure)
         self.image = picture() if image is None else image
         self.background = None
-        self.svg, self.crop = style.presenting(), None
+        self.svg, self.crop, self.screen = style.presenting(), None, screen
         if self.svg:
-            style.fit(figure)
+            style.fit(figure, screen)
 
     def render(self):
         """Draw everything but the animated artists; returns that picture, also kept as `background`."""
@@ -148,13 +184,21 @@ class FigureView:
             artist.set_animated(False)
         try:
             if self.crop is None:  # the first frame fixes the box and the zoom of all frames
-                self.crop = self.figure.get_tightbbox(self.canvas.get_renderer()).padded(0.1)
-                self.zoom = min(style.MAX_ZOOM, style.SCREEN[0] / (96 * self.crop.width),
-                                style.SCREEN[1] / (96 * self.crop.height))
+                self.crop, self.zoom = self._crop_and_zoom()
             return style.screen_svg(self.figure, bbox_inches=self.crop, zoom=self.zoom).encode()
         finally:
             for artist in animated:
                 artist.set_animated(True)
+
+    def _crop_and_zoom(self):
+        """(box of the figure's labels in inches, zoom that shows it within `screen`); while that zoom is
+        under style.MIN_ZOOM (labels far outside the axes), the figure is shrunk and measured again."""
+        for attempt in range(4):
+            crop = self.figure.get_tightbbox(self.canvas.get_renderer()).padded(0.1)
+            zoom = min(style.MAX_ZOOM, self.screen[0] / (96 * crop.width), self.screen[1] / (96 * crop.height))
+            if zoom >= style.MIN_ZOOM or attempt == 3:
+                return crop, zoom
+            self.figure.set_size_inches(self.figure.get_size_inches() * 0.98 * zoom / style.MIN_ZOOM)  # text keeps its size
 
     def frame(self, artists=()):
         """PNG bytes of `background` with `artists` drawn over it (in zorder order); SVG bytes if `svg`."""
@@ -176,10 +220,10 @@ class FigureView:
         self.blit(artists)
 
 
-def figure_png(figure, dpi=DPI):
-    """PNG bytes of a Figure rendered once (for pictures that never change); SVG bytes while the
-    presentation style is on."""
-    view = FigureView(figure, dpi)
+def figure_png(figure, dpi=DPI, screen=style.SCREEN):
+    """PNG bytes of a Figure rendered once (for pictures that never change); SVG bytes fitted to `screen`
+    while the presentation style is on."""
+    view = FigureView(figure, dpi, screen=screen)
     view.render()
     return view.frame()
 
@@ -259,8 +303,11 @@ def hidden_state_explorer(layer, text_or_ids, vocab=None, output_layer=None, vis
     Shows: Play + slider over t; the unrolled diagram with step t marked; the hidden states as a
     heatmap units × time, steps after t greyed; the tokens read so far and the predictions.
     A text box takes a new input (one forward pass when it changes). Runs layer.forward.
+    On a projector the controls take one row, the diagram and the heatmap one place (picture_toggle
+    chooses) and the two tables sit side by side, so the whole widget fits on a slide.
     Attributes: play, slider, text, status, diagram, diagram_image, frames (the diagram's PNG
-    per step), heatmap, heatmap_image, html, states (T, H) of the current input.
+    per step), heatmap, heatmap_image, html, states (T, H) of the current input, picture_toggle
+    (None unless built on a projector).
     """
     core, features, head, vocab = _parts(layer, vocab, output_layer)
     ids = _encode(text_or_ids, vocab)
@@ -270,7 +317,13 @@ def hidden_state_explorer(layer, text_or_ids, vocab=None, output_layer=None, vis
     text = widgets.Text(value=start, description="input", continuous_update=False)
     status, html_view = widgets.HTML(), widgets.HTML()
     diagram_image = picture()
-    box = widgets.VBox([widgets.HBox([play, slider, text]), status, diagram_image])
+    controls = widgets.HBox([play, slider, text])
+    box = widgets.VBox([controls, status, diagram_image])
+    screen = style.SCREEN
+    if style.presenting():  # the controls in one row, the pictures fitted between them and the tables
+        screen = EXPLORER_PICTURE
+        slider.style.description_width = text.style.description_width = "initial"
+        slider.layout.width, text.layout.width = "340px", "250px"
 
     fig = Figure(figsize=(7.5, 2.9))
     ax = fig.add_axes((0.08, 0.2, 0.8, 0.7))
@@ -282,11 +335,16 @@ def hidden_state_explorer(layer, text_or_ids, vocab=None, output_layer=None, vis
     marker = ax.axvline(1, color=diagrams.HIGHLIGHT, linewidth=2, animated=True)
     ax.set_ylabel("unit j")
     ax.set_title("hidden state over time (later steps not read yet)", fontsize=_pt(11))
-    heat_view = FigureView(fig)  # drawn in load()
+    heat_view = FigureView(fig, screen=screen)  # drawn in load()
     box.children += (heat_view.image, html_view)
+    picture_toggle = None
+    if style.presenting():  # one picture at a time: the whole widget fits on a slide
+        picture_toggle = _one_at_a_time({"diagram": diagram_image, "hidden state": heat_view.image})
+        controls.children += (picture_toggle,)
     _expose(box, play=play, slider=slider, link=widgets.jslink((play, "value"), (slider, "value")), text=text,
             status=status, html=html_view, heatmap=heatmap, marker=marker, heatmap_view=heat_view,
-            heatmap_image=heat_view.image, diagram_image=diagram_image, diagram=None)
+            heatmap_image=heat_view.image, diagram_image=diagram_image, diagram=None,
+            picture_toggle=picture_toggle)
     state = {}
 
     def load(new_ids):
@@ -302,9 +360,12 @@ def hidden_state_explorer(layer, text_or_ids, vocab=None, output_layer=None, vis
             rows.append(("top ŷ⟨t⟩", [f"<span title='p = {p[t, i]:.2f}'>{html.escape(s)}</span>"
                                       for t, (i, s) in enumerate(zip(best, _tokens(best, vocab)))]))
         n = min(H, 8)
-        pages = [_steps_table(rows[:2] + [(label, cells[:t] + [""] * (T - t)) for label, cells in rows[2:]], t)
-                 + f"<div style='margin-top:6px'>h⟨{t}⟩, units 0–{n - 1} of {H}:</div>"
-                 + values_row_html(hs[t - 1, :n], [str(j) for j in range(n)]) for t in range(1, T + 1)]
+        beside = ("<div style='display:flex;column-gap:40px;align-items:flex-start'>{}<div style='flex:none'>{}"
+                  "</div></div>" if style.presenting() else "{}{}")  # on a projector: the two tables side by side
+        pages = [beside.format(_steps_table(rows[:2] + [(label, cells[:t] + [""] * (T - t))
+                                                        for label, cells in rows[2:]], t),
+                               f"<div style='margin-top:6px'>h⟨{t}⟩, units 0–{n - 1} of {H}:</div>"
+                               + values_row_html(hs[t - 1, :n], [str(j) for j in range(n)])) for t in range(1, T + 1)]
         state.update(ids=new_ids, pages=pages)
         box.states = hs
         limit = max(1.0, float(np.abs(hs).max()))
@@ -315,7 +376,7 @@ def hidden_state_explorer(layer, text_or_ids, vocab=None, output_layer=None, vis
         heat_view.render()
         if box.diagram is None or box.diagram.steps != min(T, visible_steps):
             box.diagram = diagrams.UnrolledDiagram(min(T, visible_steps))
-            box.diagram_view = FigureView(box.diagram.figure, 72, diagram_image)
+            box.diagram_view = FigureView(box.diagram.figure, 72, diagram_image, screen)
             box.labels = {a.get_gid(): a for a in box.diagram.ax.texts if a.get_gid()}
         box.frames = diagram_frames(T)
         play.max = slider.max = T  # may clamp slider.value (and so call show)
@@ -483,7 +544,7 @@ def gradient_explorer(hidden_size=32, max_length=60, rng=0):
     activation = widgets.ToggleButtons(options=list(ACTIVATIONS), value="tanh", description="RNN f", style=wide)
     gate_bias = widgets.IntSlider(value=0, min=GATE_BIASES[0], max=GATE_BIASES[-1],
                                   description="keep-gate bias b (GRU z, LSTM f)", style=wide,
-                                  layout=widgets.Layout(width="420px"))
+                                  layout=widgets.Layout(width="620px" if style.presenting() else "420px"))
     html_view = widgets.HTML()
 
     fig = Figure(figsize=(7.5, 3.8))
@@ -547,8 +608,11 @@ def gate_viewer(layer, x, labels=None):
     x: inputs (T, D) or (1, T, D), 1-d ids (one-hot), or a string when `layer` is a model with a vocab.
     labels: T tick labels for the steps (default: the characters, or 1..T).
     Shows the cell diagram with the chosen gate highlighted (prepared once per gate), a heatmap
-    units × time of that gate and the mean of every gate per step, the chosen one in bold.
-    Attributes: toggle, heatmap, lines {gate: Line2D}, gates {gate: (T, H)}, cell_pngs, cell_image, image, html.
+    units × time of that gate and the mean of every gate per step, the chosen one in bold. On a
+    projector the diagram and the gate values take turns in one place (picture_toggle chooses), each
+    fitted to the slide's width.
+    Attributes: toggle, heatmap, lines {gate: Line2D}, gates {gate: (T, H)}, cell_pngs, cell_image, image, html,
+    picture_toggle (None unless built on a projector).
     """
     core, features, _, vocab = _parts(layer)
     if not isinstance(core, (GRU, LSTM)):
@@ -566,9 +630,10 @@ def gate_viewer(layer, x, labels=None):
     if len(labels) != T:
         raise ValueError(f"labels: expected one per step ({T}), got {len(labels)}")
     cell_diagram = diagrams.lstm_cell if isinstance(core, LSTM) else diagrams.gru_cell
-    cell_pngs = {name: figure_png(cell_diagram(highlight=name), dpi=54) for name in gates}
+    screen = GATE_PICTURE if style.presenting() else style.SCREEN
+    cell_pngs = {name: figure_png(cell_diagram(highlight=name), dpi=54, screen=screen) for name in gates}
 
-    fig = Figure(figsize=(6.6, 4.6))
+    fig = Figure(figsize=(9.2 if style.presenting() else 6.6, 4.6))  # on a projector: the whole slide's width
     heat_ax = fig.add_axes((0.1, 0.5, 0.72, 0.42))
     mean_ax = fig.add_axes((0.1, 0.1, 0.72, 0.3), sharex=heat_ax)
     heatmap = heat_ax.imshow(np.zeros((H, T)), aspect="auto", interpolation="nearest", animated=True,
@@ -585,7 +650,9 @@ def gate_viewer(layer, x, labels=None):
                    loc="upper left", bbox_to_anchor=(1.0, 1.1), fontsize=_pt(9))
     mean_ax.set_xticks(range(1, T + 1), labels if T <= 40 else range(1, T + 1), fontsize=_pt(9 if T <= 40 else 6))
     heat_ax.tick_params(labelbottom=False)
-    view = FigureView(fig)
+    view = FigureView(fig, screen=screen)
+    if style.presenting():  # every step label readable on a projector (T > 40: step numbers, as above)
+        _readable_steps(mean_ax, labels if T <= 40 else [str(t) for t in range(1, T + 1)], _pt(9))
     backgrounds = {}  # the colour bar differs: [0, 1] for σ gates, [-1, 1] for tanh candidates
     for squashed in {name in ("g", "n") for name in gates}:
         heatmap.set_cmap("RdBu_r" if squashed else "viridis")
@@ -614,9 +681,12 @@ def gate_viewer(layer, x, labels=None):
     toggle.observe(show, names="value")
     show()
     pictures = widgets.HBox([cell_image, view.image], layout=widgets.Layout(flex_flow="row wrap"))
-    box = widgets.VBox([toggle, html_view, pictures])
+    picture_toggle = None
+    if style.presenting():  # one picture at a time: the whole widget fits on a slide
+        picture_toggle = _one_at_a_time({"gate values": view.image, "cell diagram": cell_image})
+    box = widgets.VBox([widgets.HBox([toggle, picture_toggle]) if picture_toggle else toggle, html_view, pictures])
     return _expose(box, toggle=toggle, heatmap=heatmap, lines=lines, gates=gates, cell_pngs=cell_pngs,
-                   cell_image=cell_image, view=view, image=view.image, html=html_view)
+                   cell_image=cell_image, view=view, image=view.image, html=html_view, picture_toggle=picture_toggle)
 
 
 # ----------------------------------------------------------------------------- neuron viewer
@@ -793,6 +863,20 @@ def text_sampler(model, prime="", length=300, temperature=0.8, seed=0):
 
 # ----------------------------------------------------------------------------- one unit over a long text
 
+TEXT_ROWS = 20  # unit_text_viewer on a projector: rows of text at a time (27 px each; the widget: 623 px in a deck)
+
+
+def _text_parts(text, rows, width=80):
+    """(start, end) of consecutive parts of `text`, each of `rows` rows: a row is a line, or `width`
+    characters of a longer one (at most 92 characters of 20 px monospace fit in the slide's width)."""
+    starts, position = [], 0  # where each row starts
+    for line in text.splitlines(keepends=True):
+        starts += range(position, position + len(line), width)
+        position += len(line)
+    starts = starts[::rows] or [0]
+    return list(zip(starts, starts[1:] + [len(text)]))
+
+
 def unit_text_viewer(text, states, named=None):
     """A long text coloured, character by character, by one hidden unit: h_j after reading it.
 
@@ -800,8 +884,11 @@ def unit_text_viewer(text, states, named=None):
     hidden states, row t read after text[t]. named: optional {label: unit} (e.g. the unit that
     correlates best with "inside quotes") offered in a dropdown; a slider reaches any unit.
     Colours: blue for h_j < 0, orange for h_j > 0, scaled by the unit's largest |h_j| over the text.
-    The page of a unit is built on its first request and cached.
-    Attributes: slider, named (Dropdown or None), html, pages {unit: HTML}, page(unit).
+    On a projector the text is cut into parts of TEXT_ROWS rows, one shown at a time (a second
+    slider chooses), so the whole widget fits on a slide. The page of a unit (and part) is built on
+    its first request and cached.
+    Attributes: slider, named (Dropdown or None), part (IntSlider, None unless the text has parts),
+    html, pages {(unit, part): HTML}, page(unit, part=0).
     """
     states = np.asarray(states, dtype=np.float64)
     if states.ndim != 2 or len(text) != states.shape[0]:
@@ -810,30 +897,41 @@ def unit_text_viewer(text, states, named=None):
     bad = {label: unit for label, unit in named.items() if not 0 <= unit < states.shape[1]}
     if bad:
         raise ValueError(f"named: expected units in [0, {states.shape[1]}), got {bad}")
+    parts = _text_parts(text, TEXT_ROWS) if style.presenting() else [(0, len(text))]
     pages = {}
 
-    def page(unit):
-        if unit not in pages:
+    def page(unit, part=0):
+        if (unit, part) not in pages:
             h = states[:, unit]
             scale = max(float(np.abs(h).max()), 1e-12)
+            start, end = parts[part]
             spans = "".join(f"<span style='background:{_cell_colour(v / scale)}' title='h = {v:+.2f}'>"
                             f"{html.escape(ch) if ch != chr(10) else '&#8629;' + chr(10)}</span>"
-                            for ch, v in zip(text, h))
+                            for ch, v in zip(text[start:end], h[start:end]))
+            where = "" if len(parts) == 1 else (  # lines first..last of all
+                f"; lines {text.count(chr(10), 0, start) + 1}–{text.count(chr(10), 0, max(start, end - 1)) + 1} "
+                f"of {text.count(chr(10)) + 1}")
             legend = (f"<div>unit {unit}: <span style='background:{_cell_colour(-1)}'>&nbsp;−{scale:.2f}&nbsp;</span> "
                       f"<span style='background:{_cell_colour(1)}'>&nbsp;+{scale:.2f}&nbsp;</span> "
-                      "(h after reading each character; hover for its value)</div>")
-            pages[unit] = (legend + "<pre style='white-space:pre-wrap;font-size:13px;line-height:1.35;"
-                           f"margin:4px 0'>{spans}</pre>")
-        return pages[unit]
+                      f"(h after reading each character; hover for its value){where}</div>")
+            pages[unit, part] = (legend + "<pre style='white-space:pre-wrap;font-size:13px;line-height:1.35;"
+                                 f"margin:4px 0'>{spans}</pre>")
+        return pages[unit, part]
 
     first = next(iter(named.values()), 0)
     slider = widgets.IntSlider(value=first, min=0, max=states.shape[1] - 1, description="unit j")
     chooser = widgets.Dropdown(options=list(named.items()), value=first, description="unit",
                                layout=widgets.Layout(width="460px")) if named else None
+    part = None
+    if len(parts) > 1:  # on a projector, in one row with the unit's controls
+        part = widgets.IntSlider(value=1, min=1, max=len(parts), description="part",
+                                 style={"description_width": "initial"}, layout=widgets.Layout(width="280px"))
+        slider.style.description_width, slider.layout.width = "initial", "280px"
+        part.observe(lambda change: setattr(html_view, "value", page(slider.value, change["new"] - 1)), names="value")
     html_view = widgets.HTML(page(first))
 
     def show(change):
-        html_view.value = page(change["new"])
+        html_view.value = page(change["new"], 0 if part is None else part.value - 1)
         if chooser is not None:  # the dropdown names the unit when it is one of its own, else shows nothing
             chooser.value = change["new"] if change["new"] in named.values() else None
 
@@ -841,6 +939,7 @@ def unit_text_viewer(text, states, named=None):
     if chooser is not None:
         chooser.observe(lambda change: change["new"] is not None and setattr(slider, "value", change["new"]),
                         names="value")
-    controls = widgets.HBox([chooser, slider]) if chooser is not None else slider
-    return _expose(widgets.VBox([controls, html_view]), slider=slider, named=chooser, html=html_view, pages=pages,
-                   page=page)
+    shown = [control for control in (chooser, slider, part) if control is not None]
+    controls = widgets.HBox(shown) if len(shown) > 1 else slider
+    return _expose(widgets.VBox([controls, html_view]), slider=slider, named=chooser, part=part, html=html_view,
+                   pages=pages, page=page)
