@@ -138,7 +138,7 @@ class LSTM(RecurrentLayer):
         dc_dh *= o
         W_hh_T = self.params["W_hh"].T
         da = np.empty((T, B, 4, H), self.dtype)  # gradients of the pre-activations of every step
-        dh, dc = (s.copy() for s in d_state)
+        dh, dc = d_state  # our own arrays (RecurrentLayer.backward made them): updated in place
         through_h = np.empty((B, H), self.dtype)
         for t in reversed(range(T)):
             dh += d_out[t]
